@@ -1,1 +1,115 @@
-//! dcos-lb library.
+//! dcos-lb: a DC/OS CLI plugin for zero-downtime blue/green and canary
+//! deploys through marathon-lb, Marathon's manual blue/green steps, and a
+//! byte-exact local render of marathon-lb's HAProxy config.
+//!
+//! `main.rs` only calls [`run`]; everything else lives here so tests and
+//! benches can use the modules directly.
+
+pub mod cli;
+pub mod context;
+pub mod env;
+pub mod error;
+pub mod jq;
+pub mod marathon;
+pub mod output;
+
+use std::ffi::OsString;
+use std::io;
+
+use clap::Parser;
+
+use crate::cli::{Cli, INFO};
+use crate::context::Context;
+use crate::env::Env;
+use crate::error::{ExitCode, exit_code_for, hints_for};
+use crate::output::{Terminal, Ui, Verbosity};
+
+/// Drops the command name the dcos CLI puts first (`dcos-lb lb deploy …`),
+/// so the plugin and the standalone binary take the same arguments.
+pub fn strip_plugin_prefix(mut args: Vec<OsString>) -> Vec<OsString> {
+    if args.get(1).is_some_and(|a| a == "lb") {
+        args.remove(1);
+    }
+    args
+}
+
+/// Runs dcos-lb with these arguments (program name first) and environment.
+/// Returns the process exit status.
+pub fn run(args: Vec<OsString>, env: Env) -> u8 {
+    let args = strip_plugin_prefix(args);
+    if args.len() == 2 && args[1] == "--info" {
+        let mut ui = Ui::new(false, Verbosity::Normal, Terminal::detect(None));
+        return match ui.result_text(INFO) {
+            Ok(()) => ExitCode::Success.code(),
+            Err(_) => ExitCode::Failure.code(),
+        };
+    }
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = err.exit_code();
+            let _ = err.print();
+            return u8::try_from(code).unwrap_or(ExitCode::Usage.code());
+        }
+    };
+    let terminal = Terminal::detect(env.get(env::COLUMNS));
+    let color = Ui::resolve_color(
+        cli.global.color,
+        &|k| env.get(k).map(str::to_string),
+        terminal.stderr_tty,
+    );
+    let verbosity = verbosity(&cli, &env);
+    let mut ui = Ui::new(color, verbosity, terminal);
+    let ctx = Context::new(cli.global.clone(), env);
+    match cli::dispatch(&mut ui, &ctx, &cli.command) {
+        Ok(code) => code.code(),
+        Err(err) if is_broken_pipe(&err) => ExitCode::Success.code(),
+        Err(err) => {
+            ui.error(&err, &hints_for(&err));
+            exit_code_for(&err).code()
+        }
+    }
+}
+
+fn verbosity(cli: &Cli, env: &Env) -> Verbosity {
+    if cli.global.quiet {
+        return Verbosity::Quiet;
+    }
+    let from_dcos = env
+        .get(env::DCOS_VERBOSITY)
+        .and_then(|v| v.parse::<u8>().ok())
+        .unwrap_or(0);
+    match cli.global.verbose.max(from_dcos) {
+        0 => Verbosity::Normal,
+        1 => Verbosity::Verbose,
+        _ => Verbosity::Trace,
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|c| c.downcast_ref::<io::Error>())
+        .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plugin_prefix_is_dropped_once() {
+        let args = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            strip_plugin_prefix(args(&["dcos-lb", "lb", "deploy"])),
+            args(&["dcos-lb", "deploy"])
+        );
+        assert_eq!(
+            strip_plugin_prefix(args(&["dcos-lb", "deploy"])),
+            args(&["dcos-lb", "deploy"])
+        );
+        assert_eq!(
+            strip_plugin_prefix(args(&["dcos-lb", "lb", "lb"])),
+            args(&["dcos-lb", "lb"])
+        );
+    }
+}
