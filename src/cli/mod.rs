@@ -129,7 +129,7 @@ pub enum Command {
     #[command(hide = true)]
     Completions(completions::CompletionsArgs),
     /// Print the man page.
-    #[command(hide = true)]
+    #[command(hide = true, after_help = completions::MAN_EXAMPLES)]
     Man,
 }
 

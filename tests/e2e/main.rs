@@ -1,0 +1,3 @@
+//! The end-to-end tests: one test binary, one module per area.
+
+mod plugin;
