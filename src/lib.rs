@@ -12,6 +12,7 @@ pub mod error;
 pub mod jq;
 pub mod marathon;
 pub mod output;
+pub mod plugin;
 
 use std::ffi::OsString;
 use std::io;

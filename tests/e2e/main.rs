@@ -1,4 +1,5 @@
-//! The end-to-end test binary: one binary for all end-to-end tests.
+//! The end-to-end tests: one test binary, one module per area.
 
+mod plugin;
 mod sim;
 mod support;
