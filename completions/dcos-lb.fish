@@ -25,7 +25,7 @@ function __fish_dcos_lb_using_subcommand
 end
 
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -s m -l marathon -d 'Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -l timeout -d 'Request timeout in seconds' -r
@@ -53,7 +53,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "completions" -d 'Pr
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "man" -d 'Print the man page'
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s m -l marathon -d 'Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l timeout -d 'Request timeout in seconds' -r
@@ -68,7 +68,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s q -l quiet -d
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s V -l version -d 'Print version'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s m -l marathon -d 'Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l timeout -d 'Request timeout in seconds' -r
@@ -83,7 +83,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s q -l quiet -d 
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s V -l version -d 'Print version'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s m -l marathon -d 'Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l timeout -d 'Request timeout in seconds' -r
@@ -98,7 +98,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s q -l quiet -
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s V -l version -d 'Print version'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s m -l marathon -d 'Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l timeout -d 'Request timeout in seconds' -r
@@ -113,7 +113,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s q -l quiet 
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s V -l version -d 'Print version'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s m -l marathon -d 'Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l timeout -d 'Request timeout in seconds' -r
@@ -128,7 +128,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s q -l quiet -d
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s V -l version -d 'Print version'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s m -l marathon -d 'Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l timeout -d 'Request timeout in seconds' -r
@@ -143,7 +143,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s q -l quiet -d
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s V -l version -d 'Print version'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -s m -l marathon -d 'Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l timeout -d 'Request timeout in seconds' -r
@@ -160,7 +160,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List apps'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -s m -l marathon -d 'Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l timeout -d 'Request timeout in seconds' -r
@@ -177,7 +177,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_sub
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from help" -f -a "list" -d 'List apps'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -s m -l marathon -d 'Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l timeout -d 'Request timeout in seconds' -r
@@ -194,7 +194,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_see
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List tasks'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -s m -l marathon -d 'Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l timeout -d 'Request timeout in seconds' -r
@@ -211,7 +211,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_su
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tasks'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -s m -l marathon -d 'Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l timeout -d 'Request timeout in seconds' -r
@@ -226,7 +226,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -s q -l quiet -d
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -s V -l version -d 'Print version'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -s m -l marathon -d 'Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l timeout -d 'Request timeout in seconds' -r
@@ -243,7 +243,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fi
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List deployments'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -s m -l marathon -d 'Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l timeout -d 'Request timeout in seconds' -r
@@ -261,7 +261,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_s
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l write -d 'Write every completion script and the man page into DIR instead' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -s m -l marathon -d 'Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l timeout -d 'Request timeout in seconds' -r
@@ -276,7 +276,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -s q -l qui
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -s m -l marathon -d 'Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -l timeout -d 'Request timeout in seconds' -r
