@@ -1,1 +1,3 @@
 //! dcos-lb library.
+
+pub mod render;
