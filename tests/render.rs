@@ -100,10 +100,10 @@ fn load_case(dir: &Path) -> Case {
             "--ssl-certs" => opts.ssl_certs = RenderOptions::ssl_certs_from_arg(&value()),
             "--haproxy-config" => opts.haproxy_config_path = value(),
             "--min-serv-port-ip-per-task" => {
-                opts.min_serv_port_ip_per_task = value().parse().expect("port")
+                opts.min_serv_port_ip_per_task = value().parse().expect("port");
             }
             "--max-serv-port-ip-per-task" => {
-                opts.max_serv_port_ip_per_task = value().parse().expect("port")
+                opts.max_serv_port_ip_per_task = value().parse().expect("port");
             }
             "--hosts" => {
                 let table = read_json(&dir.join(value()));
@@ -207,7 +207,7 @@ fn compare(
         )),
         (Some(_), None) => failures.push(format!("{name}: {what} expected but not produced")),
         (None, Some(a)) if !a.is_empty() => {
-            failures.push(format!("{name}: {what} produced but not expected"))
+            failures.push(format!("{name}: {what} produced but not expected"));
         }
         (None, _) => {}
     }
@@ -338,10 +338,8 @@ fn rendered_configs_pass_haproxy_check() {
     let mut failures = Vec::new();
     for case in cases(&root) {
         let Ok(out) = run_case(&case) else { continue };
-        let dir = tmp.path().join(&case.name);
-        fs::create_dir_all(&dir).expect("case dir");
-        let cfg = validate::prepare_standins(&out.haproxy_cfg, &dir).expect("stand-ins");
-        let cfg_path = dir.join("haproxy.cfg");
+        let cfg = validate::prepare_standins(&out.haproxy_cfg, tmp.path()).expect("stand-ins");
+        let cfg_path = tmp.path().join(format!("{}.cfg", case.name));
         fs::write(&cfg_path, &cfg).expect("write cfg");
         let result = Command::new(&haproxy)
             .arg("-c")
@@ -349,7 +347,13 @@ fn rendered_configs_pass_haproxy_check() {
             .arg(&cfg_path)
             .output()
             .expect("run haproxy");
-        let removed = validate::removed_directives(&out.haproxy_cfg);
+        // Configurations HAProxy must refuse, and a word its message has.
+        let mut removed: Vec<(usize, &str)> = validate::removed_directives(&out.haproxy_cfg);
+        removed.extend(
+            validate::binds_without_ca_file(&out.haproxy_cfg)
+                .into_iter()
+                .map(|line| (line, "no CA file specified")),
+        );
         let log = String::from_utf8_lossy(&result.stderr).into_owned()
             + &String::from_utf8_lossy(&result.stdout);
         match (result.status.success(), removed.is_empty()) {
@@ -373,7 +377,7 @@ fn rendered_configs_pass_haproxy_check() {
         println!("{f}");
     }
     println!(
-        "haproxy -c: {accepted} accepted, {rejected_as_expected} rejected for removed directives, {} failed",
+        "haproxy -c: {accepted} accepted, {rejected_as_expected} rejected for removed directives or verify without ca-file, {} failed",
         failures.len()
     );
     assert!(

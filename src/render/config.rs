@@ -208,34 +208,17 @@ impl<'a> Renderer<'_, 'a> {
                 (Some(_), Some(realm)) => Some(self.fmt(
                     Some(svc),
                     Tpl::HttpsFrontendAclWithAuthAndPath,
-                    &[
-                        ("cleanedUpHostname", Arg::Str(&acl)),
-                        ("hostname", Arg::Str(v)),
-                        ("appId", Arg::Str(app_id)),
-                        ("realm", Arg::Str(realm)),
-                        ("backend", Arg::Str(backend)),
-                    ],
+                    &realm_args(&acl, v, app_id, realm, backend),
                 )?),
                 (Some(_), None) => Some(self.fmt(
                     Some(svc),
                     Tpl::HttpsFrontendAclWithPath,
-                    &[
-                        ("cleanedUpHostname", Arg::Str(&acl)),
-                        ("hostname", Arg::Str(v)),
-                        ("appId", Arg::Str(app_id)),
-                        ("backend", Arg::Str(backend)),
-                    ],
+                    &host_args(&acl, v, app_id, backend),
                 )?),
                 (None, Some(realm)) => Some(self.fmt(
                     Some(svc),
                     Tpl::HttpsFrontendAclWithAuth,
-                    &[
-                        ("cleanedUpHostname", Arg::Str(&acl)),
-                        ("hostname", Arg::Str(v)),
-                        ("appId", Arg::Str(app_id)),
-                        ("realm", Arg::Str(realm)),
-                        ("backend", Arg::Str(backend)),
-                    ],
+                    &realm_args(&acl, v, app_id, realm, backend),
                 )?),
                 (None, None) if map => {
                     let mut line = None;
@@ -257,12 +240,7 @@ impl<'a> Renderer<'_, 'a> {
                 (None, None) => Some(self.fmt(
                     Some(svc),
                     Tpl::HttpsFrontendAcl,
-                    &[
-                        ("cleanedUpHostname", Arg::Str(&acl)),
-                        ("hostname", Arg::Str(v)),
-                        ("appId", Arg::Str(app_id)),
-                        ("backend", Arg::Str(backend)),
-                    ],
+                    &host_args(&acl, v, app_id, backend),
                 )?),
             };
             if let Some(line) = line {
@@ -324,7 +302,7 @@ impl<'a> Renderer<'_, 'a> {
                     )?;
                 }
                 (None, None) if !map => {
-                    self.put(&mut http, Some(svc), Tpl::HttpFrontendRoutingOnly, &base)?
+                    self.put(&mut http, Some(svc), Tpl::HttpFrontendRoutingOnly, &base)?;
                 }
                 (None, None) => {}
             }
@@ -382,25 +360,14 @@ impl<'a> Renderer<'_, 'a> {
                     &mut http,
                     s,
                     Tpl::BackendRedirectHttpToHttpsWithPath,
-                    &[
-                        ("bindAddr", Arg::Str(svc.bind_addr)),
-                        ("cleanedUpHostname", Arg::Str(&acl)),
-                        ("backend", Arg::Str(backend)),
-                    ],
+                    &redirect_path_args(svc.bind_addr, &acl, backend),
                 )?;
             } else if let Some(realm) = realm {
                 self.put(
                     &mut http,
                     s,
                     Tpl::HttpFrontendAclWithAuthAndPath,
-                    &[
-                        ("cleanedUpHostname", Arg::Str(&acl)),
-                        ("hostname", Arg::Str(h)),
-                        ("path", Arg::Str(path)),
-                        ("appId", Arg::Str(app_id)),
-                        ("realm", Arg::Str(realm)),
-                        ("backend", Arg::Str(backend)),
-                    ],
+                    &path_realm_args(&acl, h, path, app_id, realm, backend),
                 )?;
             } else {
                 self.put(
@@ -427,25 +394,13 @@ impl<'a> Renderer<'_, 'a> {
                 self.fmt(
                     s,
                     Tpl::HttpsFrontendAclWithAuthAndPath,
-                    &[
-                        ("cleanedUpHostname", Arg::Str(&acl)),
-                        ("hostname", Arg::Str(h)),
-                        ("path", Arg::Str(path)),
-                        ("appId", Arg::Str(app_id)),
-                        ("realm", Arg::Str(realm)),
-                        ("backend", Arg::Str(backend)),
-                    ],
+                    &path_realm_args(&acl, h, path, app_id, realm, backend),
                 )?
             } else {
                 self.fmt(
                     s,
                     Tpl::HttpsFrontendAclWithPath,
-                    &[
-                        ("cleanedUpHostname", Arg::Str(&acl)),
-                        ("hostname", Arg::Str(h)),
-                        ("appId", Arg::Str(app_id)),
-                        ("backend", Arg::Str(backend)),
-                    ],
+                    &host_args(&acl, h, app_id, backend),
                 )?
             };
             https.push_str(&line);
@@ -481,13 +436,7 @@ impl<'a> Renderer<'_, 'a> {
                 &mut http,
                 s,
                 Tpl::HttpFrontendAclWithAuth,
-                &[
-                    ("cleanedUpHostname", Arg::Str(&acl)),
-                    ("hostname", Arg::Str(h)),
-                    ("appId", Arg::Str(app_id)),
-                    ("realm", Arg::Str(realm)),
-                    ("backend", Arg::Str(backend)),
-                ],
+                &realm_args(&acl, h, app_id, realm, backend),
             )?;
         } else if map {
             if !self.map_http_done {
@@ -506,25 +455,14 @@ impl<'a> Renderer<'_, 'a> {
                 &mut http,
                 s,
                 Tpl::HttpFrontendAcl,
-                &[
-                    ("cleanedUpHostname", Arg::Str(&acl)),
-                    ("hostname", Arg::Str(h)),
-                    ("appId", Arg::Str(app_id)),
-                    ("backend", Arg::Str(backend)),
-                ],
+                &host_args(&acl, h, app_id, backend),
             )?;
         }
         let line = if let Some(realm) = realm {
             Some(self.fmt(
                 s,
                 Tpl::HttpsFrontendAclWithAuth,
-                &[
-                    ("cleanedUpHostname", Arg::Str(&acl)),
-                    ("hostname", Arg::Str(h)),
-                    ("appId", Arg::Str(app_id)),
-                    ("realm", Arg::Str(realm)),
-                    ("backend", Arg::Str(backend)),
-                ],
+                &realm_args(&acl, h, app_id, realm, backend),
             )?)
         } else if map {
             let mut line = None;
@@ -546,12 +484,7 @@ impl<'a> Renderer<'_, 'a> {
             Some(self.fmt(
                 s,
                 Tpl::HttpsFrontendAcl,
-                &[
-                    ("cleanedUpHostname", Arg::Str(&acl)),
-                    ("hostname", Arg::Str(h)),
-                    ("appId", Arg::Str(app_id)),
-                    ("backend", Arg::Str(backend)),
-                ],
+                &host_args(&acl, h, app_id, backend),
             )?)
         };
         if let Some(line) = line {
@@ -564,6 +497,70 @@ impl<'a> Renderer<'_, 'a> {
             https,
         })
     }
+}
+
+/// Placeholders of the per-vhost ACL templates without auth.
+fn host_args<'x>(
+    acl: &'x str,
+    host: &'x str,
+    app_id: &'x str,
+    backend: &'x str,
+) -> [(&'static str, Arg<'x>); 4] {
+    [
+        ("cleanedUpHostname", Arg::Str(acl)),
+        ("hostname", Arg::Str(host)),
+        ("appId", Arg::Str(app_id)),
+        ("backend", Arg::Str(backend)),
+    ]
+}
+
+/// Placeholders of the single-vhost ACL templates with path and auth.
+fn path_realm_args<'x>(
+    acl: &'x str,
+    host: &'x str,
+    path: &'x str,
+    app_id: &'x str,
+    realm: &'x str,
+    backend: &'x str,
+) -> [(&'static str, Arg<'x>); 6] {
+    [
+        ("cleanedUpHostname", Arg::Str(acl)),
+        ("hostname", Arg::Str(host)),
+        ("path", Arg::Str(path)),
+        ("appId", Arg::Str(app_id)),
+        ("realm", Arg::Str(realm)),
+        ("backend", Arg::Str(backend)),
+    ]
+}
+
+/// Placeholders of `BACKEND_REDIRECT_HTTP_TO_HTTPS_WITH_PATH`.
+fn redirect_path_args<'x>(
+    bind_addr: &'x str,
+    acl: &'x str,
+    backend: &'x str,
+) -> [(&'static str, Arg<'x>); 3] {
+    [
+        ("bindAddr", Arg::Str(bind_addr)),
+        ("cleanedUpHostname", Arg::Str(acl)),
+        ("backend", Arg::Str(backend)),
+    ]
+}
+
+/// Placeholders of the per-vhost ACL templates with auth.
+fn realm_args<'x>(
+    acl: &'x str,
+    host: &'x str,
+    app_id: &'x str,
+    realm: &'x str,
+    backend: &'x str,
+) -> [(&'static str, Arg<'x>); 5] {
+    [
+        ("cleanedUpHostname", Arg::Str(acl)),
+        ("hostname", Arg::Str(host)),
+        ("appId", Arg::Str(app_id)),
+        ("realm", Arg::Str(realm)),
+        ("backend", Arg::Str(backend)),
+    ]
 }
 
 /// Formats `text` and maps a Python-style complaint to [`RenderError`].
@@ -905,8 +902,8 @@ pub(crate) fn render_config(
         render_servers(&r, &mut backends, &services, si, runs[si], mode)?;
     }
 
-    http_list.sort_by(|a, b| b.0.cmp(&a.0));
-    https_list.sort_by(|a, b| b.0.cmp(&a.0));
+    http_list.sort_by_key(|e| std::cmp::Reverse(e.0));
+    https_list.sort_by_key(|e| std::cmp::Reverse(e.0));
 
     let mut config = String::with_capacity(
         templates.get(Tpl::Head).len()
@@ -974,7 +971,7 @@ pub(crate) fn render_config(
                     ],
                 )?;
                 let mut entries: Vec<&(i64, String)> = g.entries.iter().collect();
-                entries.sort_by(|a, b| b.0.cmp(&a.0));
+                entries.sort_by_key(|e| std::cmp::Reverse(e.0));
                 for (_, t) in entries {
                     config.push_str(t);
                 }

@@ -735,7 +735,7 @@ fn group(digits: &str, sep: Option<char>, every: usize) -> String {
     let n = digits.len();
     let mut g = String::with_capacity(n + n / every);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (n - i) % every == 0 {
+        if i > 0 && (n - i).is_multiple_of(every) {
             g.push(sep);
         }
         g.push(c);
