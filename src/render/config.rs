@@ -64,7 +64,7 @@ impl<'a> Renderer<'_, 'a> {
     fn text<'s>(&'s self, svc: Option<&'s Service<'_>>, t: Tpl) -> (&'s str, String) {
         let i = info(t);
         if let (Some(svc), Some(label)) = (svc, i.label)
-            && let Some(text) = svc.template_override(t)
+            && let Some(text) = svc.template_override(label)
         {
             return (text, format!("HAPROXY_{}_{label}", svc.port_index));
         }

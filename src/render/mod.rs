@@ -88,3 +88,5 @@ pub fn render(
     let services = services::build_services(&merged, &groups, opts, &mut hosts)?;
     config::render_config(services, opts, templates)
 }
+#[cfg(test)]
+mod tests;

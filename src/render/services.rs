@@ -11,11 +11,10 @@ use std::net::Ipv4Addr;
 use serde_json::{Map, Value};
 
 use super::dates::Stamp;
-use super::defaults::Tpl;
 use super::model::{App, Labels, PortMapping, Task};
 use super::names::sha1_hex;
 use super::pyfmt::{eq_int, label_bool, py_int, py_int_value, truthy};
-use super::templates::by_label;
+use super::templates::{by_label, info};
 use super::{RenderError, RenderOptions, Resolver};
 
 /// Task states whose tasks never become servers.
@@ -90,17 +89,18 @@ pub(crate) struct Service<'a> {
     pub(crate) backend_weight: i64,
     pub(crate) network_allowed: Option<&'a str>,
     pub(crate) healthcheck_port_index: Option<i64>,
-    /// Per-port template overrides: (template, text with `\r\n` → `\n`).
-    pub(crate) overrides: Vec<(Tpl, String)>,
+    /// Per-port template overrides: (label `NAME` of `HAPROXY_{n}_NAME`,
+    /// text with `\r\n` → `\n`).
+    pub(crate) overrides: Vec<(&'static str, String)>,
 }
 
 impl Service<'_> {
-    /// The per-port label text overriding template `t`, if any.
-    pub(crate) fn template_override(&self, t: Tpl) -> Option<&str> {
+    /// The text of the per-port label `HAPROXY_{n}_<label>`, if set.
+    pub(crate) fn template_override(&self, label: &str) -> Option<&str> {
         self.overrides
             .iter()
             .rev()
-            .find(|(o, _)| *o == t)
+            .find(|(o, _)| *o == label)
             .map(|(_, s)| s.as_str())
     }
 }
@@ -627,8 +627,8 @@ fn apply_label<'a>(
         "USE_HSTS" => svc.use_hsts = label_bool(v),
         "VHOST" => svc.hostname = Some(v.to_lowercase()),
         other => {
-            if let Some(t) = by_label(other) {
-                svc.overrides.push((t, v.replace("\r\n", "\n")));
+            if let Some(label) = by_label(other).and_then(|t| info(t).label) {
+                svc.overrides.push((label, v.replace("\r\n", "\n")));
             }
         }
     }
