@@ -13,6 +13,7 @@ pub mod jq;
 pub mod marathon;
 pub mod output;
 pub mod plugin;
+pub mod render;
 
 use std::ffi::OsString;
 use std::io;
