@@ -289,6 +289,11 @@ impl MarathonClient {
         self.get_json(self.url(&["v2", "deployments"], None, &[]), None)
     }
 
+    /// `GET /v2/queue`: the launch queue as Marathon sent it (`{"queue": [...]}`).
+    pub fn queue(&self) -> Result<Value, MarathonError> {
+        self.get_json(self.url(&["v2", "queue"], None, &[]), None)
+    }
+
     /// `GET /v2/info`.
     pub fn info(&self) -> Result<MarathonInfo, MarathonError> {
         self.get_json(self.url(&["v2", "info"], None, &[]), None)

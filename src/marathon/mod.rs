@@ -1,11 +1,13 @@
 //! Marathon: the REST client, its typed responses, the SSE event parser, app
-//! ids and the labels marathon-lb reads.
+//! ids, health verdicts, waiting on events, and the labels marathon-lb reads.
 
 pub mod app_id;
 pub mod client;
 pub mod events;
+pub mod health;
 pub mod labels;
 pub mod types;
+pub mod wait;
 
 pub use client::{AppQuery, KillResult, MarathonClient};
 pub use events::{EventStream, MarathonEvent};
