@@ -419,6 +419,8 @@ fn scale(ui: &mut Ui, ctx: &Context, args: &ScaleArgs) -> anyhow::Result<ExitCod
     let format = args.output.format()?;
     let marathon = ctx.marathon()?;
     let id = normalize(&args.app_id);
+    // PUT would create a missing app: make sure it exists first.
+    marathon.app(&id)?;
     let result = marathon
         .scale_app(&id, args.instances, args.force)
         .with_context(|| format!("scaling '{id}' to {}", args.instances))
@@ -462,12 +464,13 @@ fn with_code(err: anyhow::Error, code: ExitCode) -> anyhow::Error {
 
 fn remove(ui: &mut Ui, ctx: &Context, args: &RemoveArgs) -> anyhow::Result<ExitCode> {
     let id = normalize(&args.app_id);
+    let marathon = ctx.marathon()?;
+    marathon.app(&id)?;
     confirm_destructive(
         ui,
         args.yes,
         &format!("Are you sure you want to remove app '{id}'?"),
     )?;
-    let marathon = ctx.marathon()?;
     let result = marathon.delete_app(&id, args.force).map_err(|e| {
         with_code(
             anyhow::Error::new(e).context(format!("removing '{id}'")),

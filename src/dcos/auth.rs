@@ -456,7 +456,8 @@ mod tests {
     use super::*;
     use rsa::RsaPublicKey;
 
-    const TEST_KEY: &str = include_str!("../../tests/fixtures/service-account-key.pem");
+    const TEST_KEY: &str =
+        include_str!("../../tests/e2e/support/marathon_sim/testdata/service_account_private.pem");
 
     #[test]
     fn secret_never_shows_in_debug_or_display() {
