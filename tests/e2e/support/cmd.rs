@@ -84,9 +84,10 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// Runs a command to completion (it must not time out).
-pub fn run(mut cmd: Command) -> Run {
-    let output = cmd.output().expect("dcos-lb ran");
+/// Runs a command (owned, or borrowed after adding env) to completion; it
+/// must not time out.
+pub fn run(mut cmd: impl std::borrow::BorrowMut<Command>) -> Run {
+    let output = cmd.borrow_mut().output().expect("dcos-lb ran");
     Run {
         code: output
             .status
