@@ -1,5 +1,6 @@
 //! The end-to-end test binary: one binary for all end-to-end tests.
 
+mod auth;
 mod config;
 mod manual;
 mod sim;
