@@ -1,5 +1,8 @@
 //! The end-to-end tests: one test binary, one module per area.
 
+mod auth;
+mod config;
+mod manual;
 mod plugin;
 mod sim;
 mod support;

@@ -1,3 +1,4 @@
 //! Test support shared by the end-to-end tests.
 
+pub mod cmd;
 pub mod marathon_sim;

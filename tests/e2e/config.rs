@@ -1,0 +1,298 @@
+//! Which cluster and settings `dcos-lb` uses: every resolution rule of
+//! `~/.dcos` / `DCOS_DIR`, the env the dcos CLI injects, and the flags,
+//! checked through the simulator's request log.
+
+use crate::support::cmd::{Run, TestHome, dcos_toml, run};
+use crate::support::marathon_sim::{MarathonSim, Recorded, SimConfig};
+
+/// An address nothing listens on.
+const DEAD: &str = "http://127.0.0.1:9";
+
+fn sim() -> MarathonSim {
+    MarathonSim::start(SimConfig::default())
+}
+
+/// The Authorization headers of the requests the simulator received.
+fn auth_headers(sim: &MarathonSim) -> Vec<Option<String>> {
+    sim.requests()
+        .into_iter()
+        .map(|r: Recorded| r.authorization)
+        .collect()
+}
+
+fn list(home: &TestHome) -> Run {
+    run(home.cmd(&["app", "list", "--json"]))
+}
+
+fn assert_ok(r: &Run) {
+    assert_eq!(r.code, 0, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+}
+
+fn assert_error(r: &Run, code: i32, message: &str) {
+    assert_eq!(r.code, code, "stderr: {}", r.stderr);
+    assert!(
+        r.stderr.contains(message),
+        "expected {message:?} in:\n{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn the_only_cluster_is_used_without_an_attached_marker() {
+    let sim = sim();
+    let home = TestHome::new();
+    home.cluster(
+        "c1",
+        &dcos_toml(&sim.dcos_url(), Some("tok-one"), "one"),
+        false,
+    );
+    assert_ok(&list(&home));
+    let requests = sim.requests();
+    assert!(!requests.is_empty());
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.path.starts_with("/service/marathon/v2/")),
+        "{requests:?}"
+    );
+    assert!(
+        auth_headers(&sim)
+            .iter()
+            .all(|a| a.as_deref() == Some("token=tok-one"))
+    );
+}
+
+#[test]
+fn the_attached_cluster_wins_among_several() {
+    let sim = sim();
+    let home = TestHome::new();
+    home.cluster("a-dead", &dcos_toml(DEAD, Some("tok-dead"), "dead"), false);
+    home.cluster(
+        "b-live",
+        &dcos_toml(&sim.dcos_url(), Some("tok-live"), "live"),
+        true,
+    );
+    assert_ok(&list(&home));
+    assert!(
+        auth_headers(&sim)
+            .iter()
+            .all(|a| a.as_deref() == Some("token=tok-live"))
+    );
+}
+
+#[test]
+fn none_or_several_attached_is_an_error_in_the_cli_wording() {
+    let home = TestHome::new();
+    let r = list(&home);
+    assert_error(
+        &r,
+        1,
+        "Error: no cluster is attached. Please run `dcos cluster attach <cluster-name>`",
+    );
+    home.cluster("a", &dcos_toml(DEAD, None, "a"), false);
+    home.cluster("b", &dcos_toml(DEAD, None, "b"), false);
+    assert_error(&list(&home), 1, "no cluster is attached");
+    home.cluster("a", &dcos_toml(DEAD, None, "a"), true);
+    home.cluster("b", &dcos_toml(DEAD, None, "b"), true);
+    assert_error(&list(&home), 1, "Error: multiple clusters are attached");
+}
+
+#[test]
+fn dcos_cluster_picks_by_id_or_name() {
+    let sim = sim();
+    let home = TestHome::new();
+    home.cluster("aaa-id", &dcos_toml(DEAD, Some("tok-a"), "alpha"), true);
+    home.cluster(
+        "bbb-id",
+        &dcos_toml(&sim.dcos_url(), Some("tok-b"), "beta"),
+        false,
+    );
+    assert_ok(&run(home
+        .cmd(&["app", "list"])
+        .env("DCOS_CLUSTER", "bbb-id")));
+    assert_ok(&run(home.cmd(&["app", "list"]).env("DCOS_CLUSTER", "beta")));
+    assert!(
+        auth_headers(&sim)
+            .iter()
+            .all(|a| a.as_deref() == Some("token=tok-b"))
+    );
+    let r = run(home.cmd(&["app", "list"]).env("DCOS_CLUSTER", "gamma"));
+    assert_error(&r, 1, "no match found for cluster 'gamma'");
+    home.cluster("ccc-id", &dcos_toml(DEAD, None, "beta"), false);
+    let r = run(home.cmd(&["app", "list"]).env("DCOS_CLUSTER", "beta"));
+    assert_error(&r, 1, "multiple matches found for cluster 'beta'");
+}
+
+#[test]
+fn dcos_dir_replaces_the_home_config() {
+    let sim = sim();
+    let home = TestHome::new();
+    home.cluster("dead", &dcos_toml(DEAD, None, "dead"), false);
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let dir = elsewhere.path().join("clusters/live");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("dcos.toml"),
+        dcos_toml(&sim.dcos_url(), Some("tok-dir"), "live"),
+    )
+    .expect("write");
+    assert_ok(&run(home
+        .cmd(&["app", "list"])
+        .env("DCOS_DIR", elsewhere.path())));
+    assert!(
+        auth_headers(&sim)
+            .iter()
+            .all(|a| a.as_deref() == Some("token=tok-dir"))
+    );
+}
+
+#[test]
+fn injected_env_beats_the_file_and_an_empty_token_means_none() {
+    let sim = sim();
+    let home = TestHome::new();
+    home.cluster(
+        "c1",
+        &dcos_toml(&sim.dcos_url(), Some("tok-file"), "one"),
+        false,
+    );
+    assert_ok(&run(home
+        .cmd(&["app", "list"])
+        .env("DCOS_ACS_TOKEN", "tok-env")
+        .env("DCOS_URL", sim.dcos_url())));
+    assert!(
+        auth_headers(&sim)
+            .iter()
+            .all(|a| a.as_deref() == Some("token=tok-env"))
+    );
+    sim.clear_requests();
+    assert_ok(&run(home
+        .cmd(&["app", "list"])
+        .env("DCOS_ACS_TOKEN", "")
+        .env("DCOS_URL", sim.dcos_url())));
+    assert!(
+        auth_headers(&sim).iter().all(Option::is_none),
+        "{:?}",
+        sim.requests()
+    );
+}
+
+#[test]
+fn flags_beat_the_injected_env() {
+    let sim = sim();
+    let home = TestHome::new();
+    let url = sim.dcos_url();
+    assert_ok(&run(home
+        .cmd(&["app", "list", "--url", &url, "--token", "tok-flag"])
+        .env("DCOS_URL", DEAD)
+        .env("DCOS_ACS_TOKEN", "tok-env")));
+    assert!(
+        auth_headers(&sim)
+            .iter()
+            .all(|a| a.as_deref() == Some("token=tok-flag"))
+    );
+}
+
+#[test]
+fn a_file_of_another_cluster_lends_it_no_token() {
+    let sim = sim();
+    let home = TestHome::new();
+    home.cluster(
+        "c1",
+        &dcos_toml(DEAD, Some("tok-other-cluster"), "other"),
+        false,
+    );
+    assert_ok(&run(home
+        .cmd(&["app", "list"])
+        .env("DCOS_URL", sim.dcos_url())));
+    assert!(
+        auth_headers(&sim).iter().all(Option::is_none),
+        "{:?}",
+        sim.requests()
+    );
+}
+
+#[test]
+fn marathon_url_from_file_env_or_flag_is_used_directly() {
+    let sim = sim();
+    let home = TestHome::new();
+    let toml = format!(
+        "{}\n[marathon]\nurl = \"{}\"\n",
+        dcos_toml(&sim.dcos_url(), None, "one"),
+        sim.url()
+    );
+    home.cluster("c1", &toml, false);
+    assert_ok(&list(&home));
+    assert!(
+        sim.requests().iter().all(|r| r.path.starts_with("/v2/")),
+        "{:?}",
+        sim.requests()
+    );
+    sim.clear_requests();
+
+    let bare = TestHome::new();
+    assert_ok(&run(bare
+        .cmd(&["app", "list"])
+        .env("DCOS_MARATHON_URL", sim.url())));
+    assert_ok(&run(bare.cmd(&["app", "list", "-m", &sim.url()])));
+    assert_ok(&run(bare.cmd(&[
+        "app",
+        "list",
+        "--marathon",
+        &format!("{}/", sim.url()),
+    ])));
+    let requests = sim.requests();
+    assert_eq!(requests.iter().filter(|r| r.path == "/v2/apps").count(), 3);
+    assert!(requests.iter().all(|r| r.authorization.is_none()));
+}
+
+#[test]
+fn timeouts_come_from_flag_env_or_file() {
+    use crate::support::marathon_sim::Fault;
+    use std::time::{Duration, Instant};
+    let sim = sim();
+    let home = TestHome::new();
+    let toml = format!("[core]\ndcos_url = \"{}\"\ntimeout = 1\n", sim.dcos_url());
+    home.cluster("c1", &toml, false);
+    sim.inject(
+        Fault::latency(Duration::from_secs(4))
+            .on("GET", "/v2/apps")
+            .times(3),
+    );
+    let started = Instant::now();
+    let r = list(&home);
+    assert_error(&r, 6, "timed out after 1 s");
+    assert!(
+        started.elapsed() < Duration::from_secs(4 * 3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(sim.write_requests().is_empty());
+
+    sim.inject(
+        Fault::latency(Duration::from_secs(3))
+            .on("GET", "/v2/apps")
+            .times(1),
+    );
+    assert_ok(&run(home.cmd(&["app", "list", "--timeout", "10"])));
+    sim.inject(
+        Fault::latency(Duration::from_secs(3))
+            .on("GET", "/v2/apps")
+            .times(1),
+    );
+    assert_ok(&run(home.cmd(&["app", "list"]).env("DCOS_TIMEOUT", "10")));
+}
+
+#[test]
+fn bad_settings_are_named() {
+    let home = TestHome::new();
+    home.cluster("c1", "[core\ndcos_url = ", false);
+    let r = list(&home);
+    assert_error(&r, 1, "cannot read ");
+    assert!(r.stderr.contains("dcos.toml"), "{}", r.stderr);
+    let r = run(home.cmd(&["app", "list", "--url", "ftp://x"]));
+    assert_error(&r, 1, "invalid URL 'ftp://x' from --url");
+    let r = run(home
+        .cmd(&["app", "list", "--url", DEAD])
+        .env("DCOS_TIMEOUT", "soon"));
+    assert_error(&r, 1, "invalid timeout 'soon' from DCOS_TIMEOUT");
+}
