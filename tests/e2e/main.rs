@@ -4,5 +4,6 @@ mod auth;
 mod config;
 mod manual;
 mod plugin;
+mod render_cli;
 mod sim;
 mod support;
