@@ -166,7 +166,6 @@ impl CredentialPrompt for TerminalPrompt {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Read as _;
 
     #[test]
     fn lb_http_never_carries_the_token_but_marathon_does() {

@@ -644,7 +644,6 @@ mod tests {
 mod login_tests {
     use super::*;
     use crate::dcos::auth::{CredentialPrompt, Relogin, Secret};
-    use std::io::Read as _;
 
     struct Alice;
     impl CredentialPrompt for Alice {
