@@ -652,13 +652,11 @@ mod login_tests {
         }
     }
 
-    /// Serves `answers` in order and records (method, path, authorization, body).
-    fn fake(
-        answers: Vec<(u16, &'static str)>,
-    ) -> (
-        Url,
-        thread::JoinHandle<Vec<(String, String, Option<String>, String)>>,
-    ) {
+    /// One request the fake saw: method, path, Authorization header, body.
+    type Seen = (String, String, Option<String>, String);
+
+    /// Serves `answers` in order and records what it saw.
+    fn fake(answers: Vec<(u16, &'static str)>) -> (Url, thread::JoinHandle<Vec<Seen>>) {
         let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
         let port = server.server_addr().to_ip().expect("ip").port();
         let handle = thread::spawn(move || {
