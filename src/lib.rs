@@ -14,6 +14,8 @@ pub mod http;
 pub mod jq;
 pub mod marathon;
 pub mod output;
+pub mod plugin;
+pub mod render;
 
 use std::ffi::OsString;
 use std::io;

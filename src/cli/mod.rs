@@ -67,7 +67,7 @@ pub struct GlobalArgs {
     /// DC/OS cluster URL (default: the dcos CLI's current cluster).
     #[arg(long, global = true, value_name = "URL")]
     pub url: Option<String>,
-    /// Marathon URL, e.g. http://marathon.mesos:8080 (as zdd.py's -m).
+    /// Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py's -m).
     #[arg(short = 'm', long, global = true, value_name = "URL")]
     pub marathon: Option<String>,
     /// DC/OS ACS token (default: the dcos CLI's). Never printed.
@@ -130,7 +130,7 @@ pub enum Command {
     #[command(hide = true)]
     Completions(completions::CompletionsArgs),
     /// Print the man page.
-    #[command(hide = true)]
+    #[command(hide = true, after_help = completions::MAN_EXAMPLES)]
     Man,
 }
 

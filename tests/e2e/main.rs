@@ -1,8 +1,9 @@
-//! The end-to-end test binary: one binary for all end-to-end tests.
+//! The end-to-end tests: one test binary, one module per area.
 
 mod auth;
 mod config;
 mod errors;
 mod manual;
+mod plugin;
 mod sim;
 mod support;

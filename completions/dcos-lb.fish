@@ -1,0 +1,308 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_dcos_lb_global_optspecs
+    string join \n url= m/marathon= token= ca-file= insecure timeout= auth-credentials= dcos-auth-credentials= color= v/verbose q/quiet h/help V/version
+end
+
+function __fish_dcos_lb_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_dcos_lb_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_dcos_lb_using_subcommand
+    set -l cmd (__fish_dcos_lb_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "deploy" -d 'Zero-downtime blue/green deploy of an app through marathon-lb (zdd.py\'s job)'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "split" -d 'Canary: split traffic between the current and a new version'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "promote" -d 'Finish a split by moving all traffic to the new version'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "rollback" -d 'Go back to the previous version, gracefully'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "status" -d 'Deployment groups: colours, instances, split and per-LB server state'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "render" -d 'Render the HAProxy config marathon-lb would generate'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "app" -d 'Add, show, list, scale and remove Marathon apps'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "task" -d 'List and kill tasks'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "health" -d 'Check or wait until an app is healthy'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "deployment" -d 'List and watch Marathon deployments'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "man" -d 'Print the man page'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List apps'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from help" -f -a "list" -d 'List apps'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List tasks'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tasks'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List deployments'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from help" -f -a "list" -d 'List deployments'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l write -d 'Write every completion script and the man page into DIR instead' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render app task health deployment completions man help" -f -a "deploy" -d 'Zero-downtime blue/green deploy of an app through marathon-lb (zdd.py\'s job)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render app task health deployment completions man help" -f -a "split" -d 'Canary: split traffic between the current and a new version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render app task health deployment completions man help" -f -a "promote" -d 'Finish a split by moving all traffic to the new version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render app task health deployment completions man help" -f -a "rollback" -d 'Go back to the previous version, gracefully'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render app task health deployment completions man help" -f -a "status" -d 'Deployment groups: colours, instances, split and per-LB server state'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render app task health deployment completions man help" -f -a "render" -d 'Render the HAProxy config marathon-lb would generate'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render app task health deployment completions man help" -f -a "app" -d 'Add, show, list, scale and remove Marathon apps'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render app task health deployment completions man help" -f -a "task" -d 'List and kill tasks'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render app task health deployment completions man help" -f -a "health" -d 'Check or wait until an app is healthy'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render app task health deployment completions man help" -f -a "deployment" -d 'List and watch Marathon deployments'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render app task health deployment completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render app task health deployment completions man help" -f -a "man" -d 'Print the man page'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render app task health deployment completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from app" -f -a "list" -d 'List apps'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "list" -d 'List tasks'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from deployment" -f -a "list" -d 'List deployments'

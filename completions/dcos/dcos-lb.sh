@@ -1,0 +1,476 @@
+# shellcheck shell=bash
+# Completion of `dcos lb` for the DC/OS CLI 1.x, sourced by `dcos <TAB>` from
+# <plugin env>/completion/bash/. GENERATED from dcos-lb's clap definition; do not edit.
+# Refresh with: cargo run --locked -- completions --write completions/
+
+_dcos_lb() {
+    local i="" command=""
+
+    if ! __dcos_default_command_parse; then
+        return
+    fi
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--info"
+        "--insecure"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+    local commands=(
+        "app"
+        "deploy"
+        "deployment"
+        "health"
+        "promote"
+        "render"
+        "rollback"
+        "split"
+        "status"
+        "task"
+    )
+
+    if [ -z "$command" ]; then
+        case "$cur" in
+            --*=*) ;;
+            --*) __dcos_handle_compreply "${flags[@]}" ;;
+            *) __dcos_handle_compreply "${commands[@]}" ;;
+        esac
+        return
+    fi
+
+    __dcos_handle_subcommand
+}
+
+_dcos_lb_deploy() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_split() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_promote() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_rollback() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_status() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_render() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_app() {
+    local i="" command=""
+
+    if ! __dcos_default_command_parse; then
+        return
+    fi
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+    local commands=(
+        "list"
+    )
+
+    if [ -z "$command" ]; then
+        case "$cur" in
+            --*=*) ;;
+            --*) __dcos_handle_compreply "${flags[@]}" ;;
+            *) __dcos_handle_compreply "${commands[@]}" ;;
+        esac
+        return
+    fi
+
+    __dcos_handle_subcommand
+}
+
+_dcos_lb_app_list() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_task() {
+    local i="" command=""
+
+    if ! __dcos_default_command_parse; then
+        return
+    fi
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+    local commands=(
+        "list"
+    )
+
+    if [ -z "$command" ]; then
+        case "$cur" in
+            --*=*) ;;
+            --*) __dcos_handle_compreply "${flags[@]}" ;;
+            *) __dcos_handle_compreply "${commands[@]}" ;;
+        esac
+        return
+    fi
+
+    __dcos_handle_subcommand
+}
+
+_dcos_lb_task_list() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_health() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_deployment() {
+    local i="" command=""
+
+    if ! __dcos_default_command_parse; then
+        return
+    fi
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+    local commands=(
+        "list"
+    )
+
+    if [ -z "$command" ]; then
+        case "$cur" in
+            --*=*) ;;
+            --*) __dcos_handle_compreply "${flags[@]}" ;;
+            *) __dcos_handle_compreply "${commands[@]}" ;;
+        esac
+        return
+    fi
+
+    __dcos_handle_subcommand
+}
+
+_dcos_lb_deployment_list() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
