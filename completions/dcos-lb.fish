@@ -142,23 +142,62 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s v -l verbose 
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s q -l quiet -d 'Only errors on stderr'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s V -l version -d 'Print version'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l timeout -d 'Request timeout in seconds' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -l insecure -d 'Do not verify TLS certificates'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -s q -l quiet -d 'Only errors on stderr'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List apps'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -f -a "add" -d 'Create an app from a JSON file (or `-` for stdin)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -f -a "show" -d 'Show an app\'s definition and state as JSON'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -f -a "list" -d 'List apps: ID MEM CPUS TASKS HEALTH DEPLOYMENT WAITING CONTAINER CMD'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -f -a "scale" -d 'Set an app\'s instance count'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -f -a "remove" -d 'Remove an app (asks first; --yes without a terminal)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and not __fish_seen_subcommand_from add show list scale remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from add" -l jq -d 'Filter the JSON output with a jq program (implies --json), as gh does' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from add" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from add" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from add" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from add" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from add" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from add" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from add" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from add" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from add" -l json -d 'Print JSON instead of a table'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from add" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from add" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from show" -l jq -d 'Filter the JSON output with a jq program (implies --json), as gh does' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from show" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from show" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from show" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from show" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from show" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from show" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from show" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from show" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from show" -l json -d 'Print JSON instead of a table'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from show" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l jq -d 'Filter the JSON output with a jq program (implies --json), as gh does' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
@@ -169,30 +208,73 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_sub
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -l insecure -d 'Do not verify TLS certificates'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors on stderr'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from help" -f -a "list" -d 'List apps'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l timeout -d 'Request timeout in seconds' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -l jq -d 'Filter the JSON output with a jq program (implies --json), as gh does' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -l insecure -d 'Do not verify TLS certificates'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -s q -l quiet -d 'Only errors on stderr'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List tasks'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -l force -d 'Override a deployment that holds the app (cancels it)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -l wait -d 'Wait until the deployment finished (bounded by --timeout, default 600 s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -l json -d 'Print JSON instead of a table'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from scale" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from remove" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from remove" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from remove" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from remove" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from remove" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from remove" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from remove" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from remove" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from remove" -l force -d 'Override a deployment that holds the app (cancels it)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Do not ask for confirmation'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from remove" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from remove" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from help" -f -a "add" -d 'Create an app from a JSON file (or `-` for stdin)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show an app\'s definition and state as JSON'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from help" -f -a "list" -d 'List apps: ID MEM CPUS TASKS HEALTH DEPLOYMENT WAITING CONTAINER CMD'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from help" -f -a "scale" -d 'Set an app\'s instance count'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove an app (asks first; --yes without a terminal)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand app; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list kill help" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list kill help" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list kill help" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list kill help" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list kill help" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list kill help" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list kill help" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list kill help" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list kill help" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list kill help" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list kill help" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list kill help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list kill help" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list kill help" -f -a "list" -d 'List tasks (of one app): APP HEALTHY STARTED HOST ID'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list kill help" -f -a "kill" -d 'Kill tasks; with --scale the app shrinks by as many instances'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and not __fish_seen_subcommand_from list kill help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l jq -d 'Filter the JSON output with a jq program (implies --json), as gh does' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
@@ -203,13 +285,38 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_su
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -l insecure -d 'Do not verify TLS certificates'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors on stderr'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tasks'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -l jq -d 'Filter the JSON output with a jq program (implies --json), as gh does' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -l scale -d 'Scale the app down by the number of killed tasks (no replacements)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -l force -d 'Override a deployment that holds the app (cancels it)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -s y -l yes -d 'Do not ask for confirmation'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -l json -d 'Print JSON instead of a table'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from kill" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tasks (of one app): APP HEALTHY STARTED HOST ID'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "kill" -d 'Kill tasks; with --scale the app shrinks by as many instances'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand task; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l filter -d 'A jq program over the app\'s JSON; healthy when its last output is neither false nor null (`jq -e`)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l interval -d 'Seconds between checks while waiting, when no event arrives' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l jq -d 'Filter the JSON output with a jq program (implies --json), as gh does' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
@@ -220,28 +327,33 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l dcos-auth-cre
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l no-failing-checks -d 'Only require that no health-check result is failing (Marathon doc\'s `.tasks[].healthCheckResults[] | select(.alive == false)` is empty)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l wait -d 'Wait until the condition holds'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l json -d 'Print JSON instead of a table'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -l insecure -d 'Do not verify TLS certificates'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -s q -l quiet -d 'Only errors on stderr'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand health" -s V -l version -d 'Print version'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l timeout -d 'Request timeout in seconds' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list watch help" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list watch help" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list watch help" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list watch help" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list watch help" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list watch help" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list watch help" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list watch help" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -l insecure -d 'Do not verify TLS certificates'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -s q -l quiet -d 'Only errors on stderr'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -s V -l version -d 'Print version'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List deployments'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list watch help" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list watch help" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list watch help" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list watch help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list watch help" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list watch help" -f -a "list" -d 'List deployments (touching one app): APP POD ACTION PROGRESS ID'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list watch help" -f -a "watch" -d 'Wait until a deployment is finished (bounded by --timeout, default 600 s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and not __fish_seen_subcommand_from list watch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l jq -d 'Filter the JSON output with a jq program (implies --json), as gh does' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
@@ -252,12 +364,30 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_s
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l json -d 'Print JSON instead of a table'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -l insecure -d 'Do not verify TLS certificates'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors on stderr'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from help" -f -a "list" -d 'List deployments'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from watch" -l interval -d 'Seconds between checks when no event arrives' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from watch" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from watch" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from watch" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from watch" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from watch" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from watch" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from watch" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from watch" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from watch" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from watch" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from watch" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from watch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from watch" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from help" -f -a "list" -d 'List deployments (touching one app): APP POD ACTION PROGRESS ID'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from help" -f -a "watch" -d 'Wait until a deployment is finished (bounded by --timeout, default 600 s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l write -d 'Write every completion script and the man page into DIR instead' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
@@ -303,6 +433,12 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_see
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render app task health deployment completions man help" -f -a "completions" -d 'Print shell completions'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render app task health deployment completions man help" -f -a "man" -d 'Print the man page'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render app task health deployment completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from app" -f -a "list" -d 'List apps'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "list" -d 'List tasks'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from deployment" -f -a "list" -d 'List deployments'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from app" -f -a "add" -d 'Create an app from a JSON file (or `-` for stdin)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from app" -f -a "show" -d 'Show an app\'s definition and state as JSON'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from app" -f -a "list" -d 'List apps: ID MEM CPUS TASKS HEALTH DEPLOYMENT WAITING CONTAINER CMD'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from app" -f -a "scale" -d 'Set an app\'s instance count'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from app" -f -a "remove" -d 'Remove an app (asks first; --yes without a terminal)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "list" -d 'List tasks (of one app): APP HEALTHY STARTED HOST ID'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "kill" -d 'Kill tasks; with --scale the app shrinks by as many instances'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from deployment" -f -a "list" -d 'List deployments (touching one app): APP POD ACTION PROGRESS ID'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from deployment" -f -a "watch" -d 'Wait until a deployment is finished (bounded by --timeout, default 600 s)'

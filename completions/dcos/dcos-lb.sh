@@ -260,7 +260,11 @@ _dcos_lb_app() {
         "--version"
     )
     local commands=(
+        "add"
         "list"
+        "remove"
+        "scale"
+        "show"
     )
 
     if [ -z "$command" ]; then
@@ -273,6 +277,72 @@ _dcos_lb_app() {
     fi
 
     __dcos_handle_subcommand
+}
+
+_dcos_lb_app_add() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--jq="
+        "--json"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_app_show() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--jq="
+        "--json"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
 }
 
 _dcos_lb_app_list() {
@@ -291,6 +361,8 @@ _dcos_lb_app_list() {
         "--dcos-auth-credentials="
         "--help"
         "--insecure"
+        "--jq="
+        "--json"
         "--marathon="
         "--quiet"
         "--timeout="
@@ -298,6 +370,74 @@ _dcos_lb_app_list() {
         "--url="
         "--verbose"
         "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_app_scale() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--force"
+        "--help"
+        "--insecure"
+        "--jq="
+        "--json"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+        "--wait"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_app_remove() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--force"
+        "--help"
+        "--insecure"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+        "--yes"
     )
 
     case "$cur" in
@@ -329,6 +469,7 @@ _dcos_lb_task() {
         "--version"
     )
     local commands=(
+        "kill"
         "list"
     )
 
@@ -360,6 +501,8 @@ _dcos_lb_task_list() {
         "--dcos-auth-credentials="
         "--help"
         "--insecure"
+        "--jq="
+        "--json"
         "--marathon="
         "--quiet"
         "--timeout="
@@ -367,6 +510,42 @@ _dcos_lb_task_list() {
         "--url="
         "--verbose"
         "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_task_kill() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--force"
+        "--help"
+        "--insecure"
+        "--jq="
+        "--json"
+        "--marathon="
+        "--quiet"
+        "--scale"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+        "--yes"
     )
 
     case "$cur" in
@@ -389,15 +568,21 @@ _dcos_lb_health() {
         "--ca-file="
         "--color="
         "--dcos-auth-credentials="
+        "--filter="
         "--help"
         "--insecure"
+        "--interval="
+        "--jq="
+        "--json"
         "--marathon="
+        "--no-failing-checks"
         "--quiet"
         "--timeout="
         "--token="
         "--url="
         "--verbose"
         "--version"
+        "--wait"
     )
 
     case "$cur" in
@@ -430,6 +615,7 @@ _dcos_lb_deployment() {
     )
     local commands=(
         "list"
+        "watch"
     )
 
     if [ -z "$command" ]; then
@@ -460,6 +646,40 @@ _dcos_lb_deployment_list() {
         "--dcos-auth-credentials="
         "--help"
         "--insecure"
+        "--jq="
+        "--json"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_deployment_watch() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--interval="
         "--marathon="
         "--quiet"
         "--timeout="

@@ -26,6 +26,11 @@ const DEPLOYMENT_EVENTS: &[&str] = &["deployment_success", "deployment_failed"];
 
 /// App commands.
 #[derive(Debug, Subcommand)]
+#[command(after_help = "Examples:
+  dcos lb app add green-myapp.json
+  dcos lb app scale /green-myapp 3 --wait
+  dcos lb app list
+  dcos lb app remove /blue-myapp --yes")]
 pub enum AppCommand {
     /// Create an app from a JSON file (or `-` for stdin).
     #[command(after_help = "Examples:
