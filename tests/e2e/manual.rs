@@ -295,3 +295,20 @@ fn waits_follow_the_event_stream_and_reconnect_when_it_drops() {
     assert!(streams.iter().all(|q| q.query
         == "plan-format=light&event_type=deployment_success&event_type=deployment_failed"));
 }
+
+#[test]
+fn app_add_from_stdin_prints_the_created_app_as_json() {
+    let sim = sim();
+    let home = home_for(&sim);
+    let mut cmd = home.cmd(&["app", "add", "-", "--json"]);
+    cmd.write_stdin(r#"{"id": "from-stdin", "cmd": "sleep 100", "instances": 0}"#);
+    let r = crate::support::cmd::run(cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let created: Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(created["id"], "/from-stdin");
+    assert!(r.stderr.contains("Created deployment "), "{}", r.stderr);
+    assert!(sim.app("/from-stdin").is_some());
+    let r = ok(&home, &["app", "show", "from-stdin"]);
+    let shown: Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(shown["cmd"], "sleep 100");
+}
