@@ -4,6 +4,7 @@
 
 use std::io::Read;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
@@ -314,9 +315,11 @@ impl MarathonClient {
         }
         let first = self.open_stream(&url)?;
         let (sender, receiver) = mpsc::channel();
+        let closed = Arc::new(AtomicBool::new(false));
         let client = self.clone();
-        thread::spawn(move || client.pump_events(url, first, &sender));
-        Ok(EventStream::new(receiver))
+        let stop = closed.clone();
+        thread::spawn(move || client.pump_events(url, first, &sender, &stop));
+        Ok(EventStream::new(receiver, closed))
     }
 
     fn open_stream(&self, url: &Url) -> Result<Response, MarathonError> {
@@ -363,14 +366,20 @@ impl MarathonClient {
         inner.auth.relogin(&inner.api).map_err(MarathonError::Auth)
     }
 
-    fn pump_events(&self, url: Url, first: Response, sender: &mpsc::Sender<MarathonEvent>) {
+    fn pump_events(
+        &self,
+        url: Url,
+        first: Response,
+        sender: &mpsc::Sender<MarathonEvent>,
+        closed: &AtomicBool,
+    ) {
         let mut response = Some(first);
         let mut backoff = Duration::from_secs(1);
-        loop {
+        while !closed.load(Ordering::SeqCst) {
             if let Some(mut stream) = response.take() {
                 let mut parser = EventParser::new();
                 let mut buf = [0u8; 8192];
-                loop {
+                while !closed.load(Ordering::SeqCst) {
                     match stream.read(&mut buf) {
                         Ok(0) => break,
                         Ok(n) => {
@@ -387,6 +396,9 @@ impl MarathonClient {
                         }
                     }
                 }
+            }
+            if closed.load(Ordering::SeqCst) {
+                return;
             }
             thread::sleep(backoff);
             backoff = (backoff.mul_f32(1.5)).min(MAX_STREAM_BACKOFF);
