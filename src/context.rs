@@ -9,8 +9,9 @@ use anyhow::Context as _;
 
 use crate::cli::GlobalArgs;
 use crate::dcos::auth::{ClusterAuth, CredentialPrompt, Relogin, Secret};
-use crate::dcos::config::{self, Connection};
+use crate::dcos::config::{self, ConfigError, Connection};
 use crate::env::Env;
+use crate::error::{CliError, ExitCode};
 use crate::http::{self, HttpSettings};
 use crate::marathon::MarathonClient;
 use crate::output::{Terminal, Ui, Verbosity};
@@ -64,7 +65,16 @@ impl Context {
         if let Some(connection) = self.connection.get() {
             return Ok(connection.clone());
         }
-        let resolved = Arc::new(config::resolve(&self.global, &self.env)?);
+        let resolved =
+            Arc::new(config::resolve(&self.global, &self.env).map_err(|err| {
+                if matches!(err, ConfigError::NotAttached) {
+                    anyhow::Error::new(CliError::new(ExitCode::Failure, err.to_string()).hint(
+                        "or run `dcos cluster setup <url>`, or pass --url URL or --marathon URL",
+                    ))
+                } else {
+                    err.into()
+                }
+            })?);
         Ok(self.connection.get_or_init(|| resolved).clone())
     }
 
@@ -150,5 +160,49 @@ impl CredentialPrompt for TerminalPrompt {
         }
         let password = ui.prompt_password("Password: ").ok()?;
         Some((user.trim().to_string(), Secret::new(password)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lb_http_never_carries_the_token_but_marathon_does() {
+        let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
+        let port = server.server_addr().to_ip().expect("ip").port();
+        let url = format!("http://127.0.0.1:{port}");
+        let handle = std::thread::spawn(move || {
+            let mut auth = Vec::new();
+            for _ in 0..2 {
+                let mut request = server.recv().expect("request");
+                let _ = request.as_reader().read_to_end(&mut Vec::new());
+                auth.push(
+                    request
+                        .headers()
+                        .iter()
+                        .find(|h| h.field.equiv("Authorization"))
+                        .map(|h| h.value.to_string()),
+                );
+                let body = tiny_http::Response::from_string(r#"{"version":"1"}"#);
+                request.respond(body).expect("respond");
+            }
+            auth
+        });
+        let global = GlobalArgs {
+            url: Some(url.clone()),
+            token: Some(Secret::new("the-token")),
+            ..GlobalArgs::default()
+        };
+        let ctx = Context::new(global, Env::default());
+        ctx.lb_http()
+            .expect("client")
+            .get(format!("{url}/_haproxy_getpids"))
+            .send()
+            .expect("lb request");
+        ctx.marathon().expect("client").info().expect("info");
+        let auth = handle.join().expect("server");
+        assert_eq!(auth, [None, Some("token=the-token".to_string())]);
+        assert!(!format!("{ctx:?}").contains("the-token"));
     }
 }

@@ -26,6 +26,11 @@ const DEPLOYMENT_EVENTS: &[&str] = &["deployment_success", "deployment_failed"];
 
 /// App commands.
 #[derive(Debug, Subcommand)]
+#[command(after_help = "Examples:
+  dcos lb app add green-myapp.json
+  dcos lb app scale /green-myapp 3 --wait
+  dcos lb app list
+  dcos lb app remove /blue-myapp --yes")]
 pub enum AppCommand {
     /// Create an app from a JSON file (or `-` for stdin).
     #[command(after_help = "Examples:
@@ -348,7 +353,11 @@ fn list(ui: &mut Ui, ctx: &Context, args: &ListArgs) -> anyhow::Result<ExitCode>
         .collect::<Result<_, _>>()
         .context("reading Marathon's app list")?;
     let deployments = marathon.deployments()?;
-    let waiting = waiting_apps(&marathon.queue()?);
+    // WAITING is a nicety: a Marathon without /v2/queue still gets its list.
+    let waiting = marathon
+        .queue()
+        .map(|queue| waiting_apps(&queue))
+        .unwrap_or_default();
     ui.result_data(&format, &raw_apps, || {
         let mut table = Table::new(&[
             "ID",

@@ -15,6 +15,9 @@ use crate::output::{OutputFormat, Table, Ui};
 
 /// Deployment commands.
 #[derive(Debug, Subcommand)]
+#[command(after_help = "Examples:
+  dcos lb deployment list
+  dcos lb deployment watch <deployment-id> --timeout 300")]
 pub enum DeploymentCommand {
     /// List deployments (touching one app): APP POD ACTION PROGRESS ID.
     #[command(after_help = "Examples:

@@ -18,6 +18,7 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 use crate::context::Context;
+use crate::dcos::auth::Secret;
 use crate::error::ExitCode;
 use crate::output::{ColorWhen, Ui};
 
@@ -71,7 +72,7 @@ pub struct GlobalArgs {
     pub marathon: Option<String>,
     /// DC/OS ACS token (default: the dcos CLI's). Never printed.
     #[arg(long, global = true, value_name = "TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// CA bundle (PEM) to verify the cluster's TLS certificate.
     #[arg(long, global = true, value_name = "PATH")]
     pub ca_file: Option<PathBuf>,
@@ -83,7 +84,7 @@ pub struct GlobalArgs {
     pub timeout: Option<u64>,
     /// HTTP basic credentials for a bare Marathon, as marathon-lb's flag.
     #[arg(long, global = true, value_name = "USER:PASS", hide_env_values = true)]
-    pub auth_credentials: Option<String>,
+    pub auth_credentials: Option<Secret>,
     /// Service-account credential file (marathon-lb's format); also
     /// DCOS_SERVICE_ACCOUNT_CREDENTIAL.
     #[arg(long, global = true, value_name = "FILE")]

@@ -12,6 +12,9 @@ use crate::output::{OutputFormat, Table, Ui};
 
 /// Task commands.
 #[derive(Debug, Subcommand)]
+#[command(after_help = "Examples:
+  dcos lb task list /blue-myapp
+  dcos lb task kill --scale --yes <task-id>")]
 pub enum TaskCommand {
     /// List tasks (of one app): APP HEALTHY STARTED HOST ID.
     #[command(after_help = "Examples:

@@ -410,8 +410,8 @@ pub fn resolve(global: &GlobalArgs, env: &Env) -> Result<Connection, ConfigError
         return Err(ConfigError::NotAttached);
     };
 
-    let (token, token_from_flag) = if let Some(t) = global.token.as_deref() {
-        (Some(Secret::new(t)), true)
+    let (token, token_from_flag) = if let Some(t) = &global.token {
+        (Some(t.clone()), true)
     } else if let Some(t) = env.get(env::DCOS_ACS_TOKEN) {
         ((!t.is_empty()).then(|| Secret::new(t)), false)
     } else {
@@ -451,8 +451,8 @@ pub fn resolve(global: &GlobalArgs, env: &Env) -> Result<Connection, ConfigError
 
     let basic_auth = global
         .auth_credentials
-        .as_deref()
-        .map(BasicAuth::parse)
+        .as_ref()
+        .map(|c| BasicAuth::parse(c.expose()))
         .transpose()?;
     let service_account = if let Some(path) = &global.dcos_auth_credentials {
         Some(ServiceAccount::load(path)?)
@@ -663,7 +663,7 @@ mod tests {
         assert_eq!(c.marathon_url.as_str(), "http://m.example:8080/");
         let flags = GlobalArgs {
             url: Some("https://flag.example".into()),
-            token: Some("tok-flag".into()),
+            token: Some(Secret::new("tok-flag")),
             timeout: Some(3),
             ..GlobalArgs::default()
         };

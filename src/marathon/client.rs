@@ -4,6 +4,7 @@
 
 use std::io::Read;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
@@ -314,9 +315,11 @@ impl MarathonClient {
         }
         let first = self.open_stream(&url)?;
         let (sender, receiver) = mpsc::channel();
+        let closed = Arc::new(AtomicBool::new(false));
         let client = self.clone();
-        thread::spawn(move || client.pump_events(url, first, &sender));
-        Ok(EventStream::new(receiver))
+        let stop = closed.clone();
+        thread::spawn(move || client.pump_events(url, first, &sender, &stop));
+        Ok(EventStream::new(receiver, closed))
     }
 
     fn open_stream(&self, url: &Url) -> Result<Response, MarathonError> {
@@ -363,14 +366,20 @@ impl MarathonClient {
         inner.auth.relogin(&inner.api).map_err(MarathonError::Auth)
     }
 
-    fn pump_events(&self, url: Url, first: Response, sender: &mpsc::Sender<MarathonEvent>) {
+    fn pump_events(
+        &self,
+        url: Url,
+        first: Response,
+        sender: &mpsc::Sender<MarathonEvent>,
+        closed: &AtomicBool,
+    ) {
         let mut response = Some(first);
         let mut backoff = Duration::from_secs(1);
-        loop {
+        while !closed.load(Ordering::SeqCst) {
             if let Some(mut stream) = response.take() {
                 let mut parser = EventParser::new();
                 let mut buf = [0u8; 8192];
-                loop {
+                while !closed.load(Ordering::SeqCst) {
                     match stream.read(&mut buf) {
                         Ok(0) => break,
                         Ok(n) => {
@@ -387,6 +396,9 @@ impl MarathonClient {
                         }
                     }
                 }
+            }
+            if closed.load(Ordering::SeqCst) {
+                return;
             }
             thread::sleep(backoff);
             backoff = (backoff.mul_f32(1.5)).min(MAX_STREAM_BACKOFF);
@@ -637,5 +649,125 @@ mod tests {
             display_url(&url),
             "https://dcos.example/service/marathon/v2/apps"
         );
+    }
+}
+
+#[cfg(test)]
+mod login_tests {
+    use super::*;
+    use crate::dcos::auth::{CredentialPrompt, Relogin, Secret};
+
+    struct Alice;
+    impl CredentialPrompt for Alice {
+        fn ask(&self) -> Option<(String, Secret)> {
+            Some(("alice".to_string(), Secret::new("pw")))
+        }
+    }
+
+    /// One request the fake saw: method, path, Authorization header, body.
+    type Seen = (String, String, Option<String>, String);
+
+    /// Serves `answers` in order and records what it saw.
+    fn fake(answers: Vec<(u16, &'static str)>) -> (Url, thread::JoinHandle<Vec<Seen>>) {
+        let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
+        let port = server.server_addr().to_ip().expect("ip").port();
+        let handle = thread::spawn(move || {
+            let mut seen = Vec::new();
+            for (status, body) in answers {
+                let mut request = server.recv().expect("request");
+                let mut text = String::new();
+                let _ = request.as_reader().read_to_string(&mut text);
+                let auth = request
+                    .headers()
+                    .iter()
+                    .find(|h| h.field.equiv("Authorization"))
+                    .map(|h| h.value.to_string());
+                seen.push((
+                    request.method().to_string(),
+                    request.url().to_string(),
+                    auth,
+                    text,
+                ));
+                let response = tiny_http::Response::from_string(body)
+                    .with_status_code(status)
+                    .with_header(
+                        "Content-Type: application/json"
+                            .parse::<tiny_http::Header>()
+                            .expect("header"),
+                    );
+                request.respond(response).expect("respond");
+            }
+            seen
+        });
+        (
+            Url::parse(&format!("http://127.0.0.1:{port}/")).expect("url"),
+            handle,
+        )
+    }
+
+    #[test]
+    fn a_401_leads_to_one_interactive_login_and_a_retry_with_the_new_token() {
+        let (cluster, server) = fake(vec![
+            (401, r#"{"message":"Invalid username or password."}"#),
+            (200, r#"{"token":"fresh-token"}"#),
+            (200, r#"{"version":"1.10.0","name":"marathon"}"#),
+        ]);
+        let auth = Arc::new(ClusterAuth::new(
+            Some(&cluster),
+            Some(Secret::new("stale-token")),
+            Some(Relogin::Interactive(Box::new(Alice))),
+            None,
+        ));
+        let http = Client::new();
+        let client = MarathonClient::new(
+            cluster.join("service/marathon/").expect("url"),
+            http.clone(),
+            http,
+            auth,
+            Duration::from_secs(5),
+        );
+        assert_eq!(client.info().expect("info").version, "1.10.0");
+        let seen = server.join().expect("server");
+        assert_eq!(seen[0].2.as_deref(), Some("token=stale-token"));
+        assert_eq!(seen[1].0, "POST");
+        assert_eq!(seen[1].1, "/acs/api/v1/auth/login");
+        assert_eq!(
+            serde_json::from_str::<Value>(&seen[1].3).expect("json"),
+            serde_json::json!({"uid": "alice", "password": "pw"})
+        );
+        assert_eq!(seen[2].1, "/service/marathon/v2/info");
+        assert_eq!(seen[2].2.as_deref(), Some("token=fresh-token"));
+    }
+
+    #[test]
+    fn a_second_401_is_an_auth_error_without_asking_again() {
+        let (cluster, server) = fake(vec![
+            (401, "{}"),
+            (200, r#"{"token":"also-bad"}"#),
+            (401, "{}"),
+            (401, "{}"),
+        ]);
+        let auth = Arc::new(ClusterAuth::new(
+            Some(&cluster),
+            None,
+            Some(Relogin::Interactive(Box::new(Alice))),
+            None,
+        ));
+        let http = Client::new();
+        let client = MarathonClient::new(
+            cluster.clone(),
+            http.clone(),
+            http,
+            auth,
+            Duration::from_secs(5),
+        );
+        assert!(matches!(client.info(), Err(MarathonError::Unauthorized)));
+        assert!(matches!(
+            client.deployments(),
+            Err(MarathonError::Unauthorized)
+        ));
+        let seen = server.join().expect("server");
+        let logins = seen.iter().filter(|s| s.1.contains("auth/login")).count();
+        assert_eq!(logins, 1, "{seen:?}");
     }
 }

@@ -2,6 +2,8 @@
 //! no I/O; feed it bytes, get events) and [`EventStream`], the receiving end
 //! of the client's reader thread.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
@@ -109,22 +111,31 @@ impl EventParser {
 }
 
 /// Events arriving from the client's reader thread, which reconnects with
-/// backoff on its own. Dropping the stream stops the thread at its next read.
+/// backoff on its own. Dropping the stream stops the thread after its next
+/// read (Marathon's keep-alives make sure one comes).
 #[derive(Debug)]
 pub struct EventStream {
     receiver: Receiver<MarathonEvent>,
+    closed: Arc<AtomicBool>,
 }
 
 impl EventStream {
-    /// Wraps the receiving end of the reader thread's channel.
-    pub fn new(receiver: Receiver<MarathonEvent>) -> Self {
-        Self { receiver }
+    /// Wraps the receiving end of the reader thread's channel; `closed` is
+    /// set when the stream is dropped.
+    pub fn new(receiver: Receiver<MarathonEvent>, closed: Arc<AtomicBool>) -> Self {
+        Self { receiver, closed }
     }
 
     /// The next event if one arrives within `timeout`; `None` on timeout or
     /// when the reader thread has ended.
     pub fn recv_timeout(&self, timeout: Duration) -> Option<MarathonEvent> {
         self.receiver.recv_timeout(timeout).ok()
+    }
+}
+
+impl Drop for EventStream {
+    fn drop(&mut self) {
+        self.closed.store(true, Ordering::SeqCst);
     }
 }
 

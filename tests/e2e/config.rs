@@ -296,3 +296,43 @@ fn bad_settings_are_named() {
         .env("DCOS_TIMEOUT", "soon"));
     assert_error(&r, 1, "invalid timeout 'soon' from DCOS_TIMEOUT");
 }
+
+#[test]
+fn ssl_verify_from_file_env_and_injected_tls_vars() {
+    let sim = sim();
+    let home = TestHome::new();
+    let toml = format!(
+        "[core]\ndcos_url = \"{}\"\nssl_verify = \"/no/such/cluster-ca.pem\"\n",
+        sim.dcos_url()
+    );
+    home.cluster("c1", &toml, false);
+    assert_error(
+        &list(&home),
+        1,
+        "cannot read the CA bundle /no/such/cluster-ca.pem",
+    );
+    assert!(sim.requests().is_empty());
+    // Go ParseBool spellings in DCOS_SSL_VERIFY override the file.
+    assert_ok(&run(home
+        .cmd(&["app", "list"])
+        .env("DCOS_SSL_VERIFY", "False")));
+    // What the dcos CLI injects beats DCOS_SSL_VERIFY.
+    let r = run(home
+        .cmd(&["app", "list"])
+        .env("DCOS_SSL_VERIFY", "true")
+        .env("DCOS_TLS_CA_PATH", "/no/such/injected.pem"));
+    assert_error(&r, 1, "cannot read the CA bundle /no/such/injected.pem");
+    assert_ok(&run(home
+        .cmd(&["app", "list"])
+        .env("DCOS_TLS_INSECURE", "1")));
+    // And --insecure beats them all.
+    assert_ok(&run(home
+        .cmd(&["app", "list", "--insecure"])
+        .env("DCOS_TLS_CA_PATH", "/no/such/injected.pem")));
+    let bool_toml = format!(
+        "[core]\ndcos_url = \"{}\"\nssl_verify = false\n",
+        sim.dcos_url()
+    );
+    home.cluster("c1", &bool_toml, false);
+    assert_ok(&list(&home));
+}

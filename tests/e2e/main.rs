@@ -2,6 +2,7 @@
 
 mod auth;
 mod config;
+mod errors;
 mod manual;
 mod plugin;
 mod render_cli;

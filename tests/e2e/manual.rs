@@ -253,3 +253,62 @@ fn health_wait_times_out_with_exit_10_and_filters_work() {
     assert_eq!(report["healthy"], true);
     assert_eq!(report["app"], "/sick");
 }
+
+#[test]
+fn waits_follow_the_event_stream_and_reconnect_when_it_drops() {
+    use crate::support::marathon_sim::{Fault, wait_until};
+    let sim = MarathonSim::start(SimConfig {
+        time_scale: 0.1,
+        task_start_delay: Duration::from_secs(4),
+        ..SimConfig::default()
+    });
+    let home = home_for(&sim);
+    let deployment = sim.create_app(web_app("/streamed", 1));
+    let mut watch = home.cmd(&[
+        "deployment",
+        "watch",
+        &deployment,
+        "--interval",
+        "30",
+        "--timeout",
+        "60",
+    ]);
+    let child = std::thread::spawn(move || crate::support::cmd::run(&mut watch));
+    assert!(
+        wait_until(WAIT, || sim.event_streams() == 1),
+        "no event stream opened"
+    );
+    sim.inject(Fault::drop_event_streams());
+    assert!(
+        wait_until(WAIT, || sim.event_streams() == 1),
+        "the stream was not reopened"
+    );
+    let r = child.join().expect("watch thread");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("finished"), "{}", r.stderr);
+    let streams: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|q| q.path.ends_with("/v2/events"))
+        .collect();
+    assert!(streams.len() >= 2, "{streams:?}");
+    assert!(streams.iter().all(|q| q.query
+        == "plan-format=light&event_type=deployment_success&event_type=deployment_failed"));
+}
+
+#[test]
+fn app_add_from_stdin_prints_the_created_app_as_json() {
+    let sim = sim();
+    let home = home_for(&sim);
+    let mut cmd = home.cmd(&["app", "add", "-", "--json"]);
+    cmd.write_stdin(r#"{"id": "from-stdin", "cmd": "sleep 100", "instances": 0}"#);
+    let r = crate::support::cmd::run(cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let created: Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(created["id"], "/from-stdin");
+    assert!(r.stderr.contains("Created deployment "), "{}", r.stderr);
+    assert!(sim.app("/from-stdin").is_some());
+    let r = ok(&home, &["app", "show", "from-stdin"]);
+    let shown: Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(shown["cmd"], "sleep 100");
+}

@@ -1,0 +1,249 @@
+//! Every error path of the manual commands: a clear message, the right exit
+//! code, and no write request reaching Marathon.
+
+use std::time::Duration;
+
+use crate::support::cmd::{Run, TestHome, dcos_toml, run, web_app};
+use crate::support::marathon_sim::{Fault, MarathonSim, SimConfig};
+
+fn setup() -> (MarathonSim, TestHome) {
+    let sim = MarathonSim::start(SimConfig {
+        time_scale: 0.1,
+        ..SimConfig::default()
+    });
+    let home = TestHome::new();
+    home.cluster("c1", &dcos_toml(&sim.dcos_url(), None, "sim"), false);
+    (sim, home)
+}
+
+fn assert_error(r: &Run, code: i32, message: &str) {
+    assert_eq!(r.code, code, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(message),
+        "expected {message:?} in:\n{}",
+        r.stderr
+    );
+}
+
+fn path(p: &std::path::Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn malformed_json_is_reported_with_line_and_column_and_nothing_is_sent() {
+    let (sim, home) = setup();
+    let file = home.file(
+        "bad.json",
+        "{\n  \"id\": \"/x\",\n  \"cpus\": 0.1,\n  \"mem\" 32\n}\n",
+    );
+    let r = run(home.cmd(&["app", "add", path(&file)]));
+    assert_error(&r, 3, "error loading JSON from ");
+    assert!(
+        r.stderr.contains("bad.json: line 4 column 9: expected `:`"),
+        "{}",
+        r.stderr
+    );
+    let no_id = home.file("noid.json", r#"{"cmd": "sleep 1"}"#);
+    assert_error(
+        &run(home.cmd(&["app", "add", path(&no_id)])),
+        3,
+        "Error: application ID must be set",
+    );
+    let r = run(home.cmd(&["app", "add", "-"]).write_stdin("[1, 2"));
+    assert_error(&r, 3, "error loading JSON from stdin: line 1 column 5");
+    let missing = home.dcos_dir().join("nope.json");
+    assert_error(
+        &run(home.cmd(&["app", "add", path(&missing)])),
+        3,
+        "can't read from resource: ",
+    );
+    assert!(sim.requests().is_empty(), "{:?}", sim.requests());
+}
+
+#[test]
+fn an_existing_app_is_not_created_again() {
+    let (sim, home) = setup();
+    sim.create_app(serde_json::json!({"id": "/dup", "cmd": "sleep 100", "instances": 0}));
+    let file = home.file("dup.json", r#"{"id": "dup", "cmd": "sleep 100"}"#);
+    assert_error(
+        &run(home.cmd(&["app", "add", path(&file)])),
+        7,
+        "Error: Application '/dup' already exists",
+    );
+    assert!(sim.write_requests().is_empty());
+}
+
+#[test]
+fn marathon_rejections_show_the_details() {
+    let (sim, home) = setup();
+    let file = home.file(
+        "invalid.json",
+        r#"{"id": "/neg", "cmd": "x", "instances": -1}"#,
+    );
+    let r = run(home.cmd(&["app", "add", path(&file)]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("Marathon rejected the request (HTTP 422)"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("/instances: "), "{}", r.stderr);
+    assert!(sim.app("/neg").is_none());
+}
+
+#[test]
+fn unknown_apps_are_named_and_nothing_is_written() {
+    let (sim, home) = setup();
+    for args in [
+        &["app", "show", "/nope"][..],
+        &["app", "scale", "nope", "3"],
+        &["app", "remove", "/nope", "--yes"],
+        &["task", "list", "/nope"],
+        &["health", "/nope"],
+    ] {
+        assert_error(&run(home.cmd(args)), 6, "Error: app '/nope' does not exist");
+    }
+    assert!(
+        sim.write_requests().is_empty(),
+        "{:?}",
+        sim.write_requests()
+    );
+}
+
+#[test]
+fn a_deployment_lock_names_the_deployment_and_suggests_force() {
+    let (sim, home) = setup();
+    sim.create_app(web_app("/locked", 1));
+    assert!(sim.wait_for_deployments(Duration::from_secs(30)));
+    sim.inject(Fault::locked().on("PUT", "/v2/apps"));
+    let r = run(home.cmd(&["app", "scale", "/locked", "3"]));
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("app '/locked' is locked by deployment "),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("retry with --force"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("dcos lb deployment watch "),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(sim.app("/locked").expect("app")["instances"], 1);
+    assert_eq!(sim.write_requests().len(), 1, "exactly one refused PUT");
+
+    let r = run(home.cmd(&[
+        "app",
+        "scale",
+        "/locked",
+        "2",
+        "--force",
+        "--wait",
+        "--timeout",
+        "60",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let put = sim.write_requests().pop().expect("PUT");
+    assert_eq!(put.query, "force=true");
+    assert_eq!(sim.app("/locked").expect("app")["instances"], 2);
+}
+
+#[test]
+fn unreachable_marathon_and_bad_ca_files() {
+    let home = TestHome::new();
+    let r = run(home.cmd(&["app", "list", "-m", "http://127.0.0.1:9"]));
+    assert_error(
+        &r,
+        6,
+        "Error: cannot reach Marathon at http://127.0.0.1:9/v2/apps",
+    );
+    let r = run(home.cmd(&[
+        "app",
+        "list",
+        "-m",
+        "http://127.0.0.1:9",
+        "--ca-file",
+        "/no/such/ca.pem",
+    ]));
+    assert_error(&r, 1, "Error: cannot read the CA bundle /no/such/ca.pem");
+    let garbage = home.file("ca.pem", "not a certificate\n");
+    let r = run(home
+        .cmd(&["app", "list", "-m", "https://127.0.0.1:9"])
+        .env("DCOS_TLS_CA_PATH", &garbage));
+    assert_error(&r, 1, "holds no valid PEM certificate");
+}
+
+#[test]
+fn tls_failures_print_the_ssl_verify_hint() {
+    // A plain-HTTP server spoken to with TLS fails the handshake.
+    let (sim, home) = setup();
+    let https = sim.url().replace("http://", "https://");
+    let r = run(home.cmd(&["app", "list", "-m", &https]));
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("An SSL error occurred. To configure your SSL settings, please run: 'dcos config set core.ssl_verify <value>'"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn destructive_commands_need_yes_without_a_terminal() {
+    let (sim, home) = setup();
+    sim.create_app(serde_json::json!({"id": "/keep", "cmd": "sleep 100", "instances": 0}));
+    let r = run(home.cmd(&["app", "remove", "/keep"]));
+    assert_error(&r, 1, "pass --yes to confirm");
+    let r = run(home.cmd(&["task", "kill", "--scale", "keep.instance-x._app.1"]));
+    assert_error(&r, 1, "pass --yes to confirm");
+    assert!(
+        sim.write_requests().is_empty(),
+        "{:?}",
+        sim.write_requests()
+    );
+    assert!(sim.app("/keep").is_some());
+}
+
+#[test]
+fn server_errors_retry_reads_but_never_writes() {
+    let (sim, home) = setup();
+    sim.create_app(serde_json::json!({"id": "/svc", "cmd": "sleep 100", "instances": 0}));
+    sim.inject(Fault::status(503).on("GET", "/v2/apps").times(2));
+    let r = run(home.cmd(&["app", "list", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let gets = sim
+        .requests()
+        .iter()
+        .filter(|q| q.path.ends_with("/v2/apps"))
+        .count();
+    assert_eq!(gets, 3);
+
+    sim.inject(Fault::status(500).on("PUT", "/v2/apps"));
+    let r = run(home.cmd(&["app", "scale", "/svc", "1"]));
+    assert_error(&r, 9, "failed with HTTP 500");
+    assert_eq!(sim.write_requests().len(), 1, "{:?}", sim.write_requests());
+}
+
+#[test]
+fn bad_jq_programs_are_rejected_before_any_request() {
+    let (sim, home) = setup();
+    let r = run(home.cmd(&["app", "list", "--jq", ".[] | .id["]));
+    assert_error(&r, 2, "invalid jq filter");
+    let r = run(home.cmd(&["health", "/x", "--filter", ".tasks[] | nosuch(1)"]));
+    assert_error(&r, 2, "undefined filter");
+    assert!(sim.requests().is_empty(), "{:?}", sim.requests());
+}
+
+#[test]
+fn killing_unknown_tasks_is_reported() {
+    let (sim, home) = setup();
+    sim.create_app(serde_json::json!({"id": "/w", "cmd": "sleep 100", "instances": 0}));
+    let r = run(home.cmd(&["task", "kill", "--scale", "--yes", "w.instance-nope._app.1"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("Marathon rejected the request (HTTP 400)"),
+        "{}",
+        r.stderr
+    );
+}
