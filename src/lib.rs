@@ -63,6 +63,7 @@ pub fn run(args: Vec<OsString>, env: Env) -> u8 {
         terminal.stderr_tty,
     );
     let verbosity = verbosity(&cli, &env);
+    init_logging(verbosity, &env, color);
     let mut ui = Ui::new(color, verbosity, terminal);
     let ctx = Context::new(cli.global.clone(), env).interactive(ui.can_prompt());
     match cli::dispatch(&mut ui, &ctx, &cli.command) {
@@ -73,6 +74,29 @@ pub fn run(args: Vec<OsString>, env: Env) -> u8 {
             exit_code_for(&err).code()
         }
     }
+}
+
+/// Request-level logs on stderr: `-v` shows what dcos-lb does, `-vv` every
+/// request (URLs without credentials; tokens are never logged), and
+/// `DCOS_LB_LOG` takes any tracing filter for debugging dcos-lb itself.
+fn init_logging(verbosity: Verbosity, env: &Env, color: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = match verbosity {
+        Verbosity::Quiet | Verbosity::Normal => "warn",
+        Verbosity::Verbose => "dcos_lb=info",
+        Verbosity::Trace => "dcos_lb=debug",
+    };
+    let filter = env
+        .non_empty(env::DCOS_LB_LOG)
+        .and_then(|f| EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_ansi(color)
+        .with_target(false)
+        .without_time()
+        .try_init();
 }
 
 fn verbosity(cli: &Cli, env: &Env) -> Verbosity {
