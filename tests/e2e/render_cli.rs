@@ -254,3 +254,104 @@ fn bad_inputs_fail_with_a_message_that_names_the_problem() {
     assert_eq!(result.code, 3, "{}", result.stderr);
     assert!(result.stderr.contains("agent-1"), "{}", result.stderr);
 }
+
+/// A marathon-lb stand-in that serves one running config on
+/// `/_haproxy_getconfig` and records the `Authorization` headers it saw.
+struct RunningConfig {
+    url: String,
+    authorization_seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+fn serve_running_config(config: String) -> RunningConfig {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen_by_server = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(8) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut request_line = String::new();
+            let _ = reader.read_line(&mut request_line);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                if line.to_ascii_lowercase().starts_with("authorization:") {
+                    seen_by_server.lock().expect("lock").push(line.clone());
+                }
+                line.clear();
+            }
+            let (status, body) = if request_line.starts_with("GET /_haproxy_getconfig ") {
+                ("200 OK", config.as_str())
+            } else {
+                ("404 Not Found", "")
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    RunningConfig {
+        url,
+        authorization_seen: seen,
+    }
+}
+
+#[test]
+fn diff_compares_with_what_each_marathon_lb_runs() {
+    let home = TestHome::new();
+    let apps = write_apps(&home).display().to_string();
+    let rendered = run(home.cmd(&["render", "--apps", &apps, "--group", "external"]));
+    assert_eq!(rendered.code, 0, "{}", rendered.stderr);
+
+    let same = serve_running_config(rendered.stdout.clone());
+    let stale = serve_running_config(rendered.stdout.replace("10.0.0.5:31001", "10.0.0.9:31001"));
+    let mut cmd = home.cmd(&[
+        "render", "--apps", &apps, "--group", "external", "--diff", "-l", &same.url, "-l",
+        &stale.url,
+    ]);
+    cmd.env("DCOS_URL", "http://127.0.0.1:9")
+        .env("DCOS_ACS_TOKEN", "cluster-secret");
+    let result = run(cmd);
+    assert_eq!(result.code, 1, "a difference exits 1: {}", result.stderr);
+    assert!(
+        result
+            .stderr
+            .contains(&format!("{} runs exactly this configuration", same.url)),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result
+            .stdout
+            .contains(&format!("--- {} (running)", stale.url)),
+        "{}",
+        result.stdout
+    );
+    assert!(
+        result
+            .stdout
+            .contains("-  server 10_0_0_5_31001 10.0.0.9:31001"),
+        "{}",
+        result.stdout
+    );
+    assert!(
+        result
+            .stdout
+            .contains("+  server 10_0_0_5_31001 10.0.0.5:31001"),
+        "{}",
+        result.stdout
+    );
+    for lb in [&same, &stale] {
+        assert!(
+            lb.authorization_seen.lock().expect("lock").is_empty(),
+            "the token must never reach marathon-lb"
+        );
+    }
+
+    let result = run(home.cmd(&["render", "--apps", &apps, "--group", "external", "--diff"]));
+    assert_eq!(result.code, 3, "{}", result.stderr);
+    assert!(result.stderr.contains("--marathon-lb"), "{}", result.stderr);
+}
