@@ -40,7 +40,7 @@ fn conformance_dir() -> Option<PathBuf> {
 struct Case {
     name: String,
     dir: PathBuf,
-    apps: Apps,
+    apps_json: Vec<u8>,
     opts: RenderOptions,
     templates: Templates,
     hosts: HashMap<String, Ipv4Addr>,
@@ -125,8 +125,7 @@ fn load_case(dir: &Path) -> Case {
             other => panic!("{}: unknown option {other}", dir.display()),
         }
     }
-    let apps = Apps::from_slice(&fs::read(dir.join("apps.json")).expect("apps.json"))
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let apps_json = fs::read(dir.join("apps.json")).expect("apps.json");
     Case {
         name: dir
             .file_name()
@@ -134,7 +133,7 @@ fn load_case(dir: &Path) -> Case {
             .to_string_lossy()
             .into_owned(),
         dir: dir.to_path_buf(),
-        apps,
+        apps_json,
         usage_error: opts.check().err(),
         opts,
         templates: Templates::new(&files, &env),
@@ -147,7 +146,8 @@ fn run_case(case: &Case) -> Result<Rendered, RenderError> {
     if let Some(e) = &case.usage_error {
         return Err(e.clone());
     }
-    render(&case.apps, &case.opts, &case.templates, &case.hosts)
+    let apps = Apps::from_slice(&case.apps_json)?;
+    render(&apps, &case.opts, &case.templates, &case.hosts)
 }
 
 /// All case folders (filtered by `$DCOS_LB_CASE`, a substring of the name).
