@@ -386,3 +386,36 @@ fn rendered_configs_pass_haproxy_check() {
         failures.len()
     );
 }
+
+/// The README's first command: `examples/apps.json` with `--group external`.
+#[test]
+fn example_apps_render() {
+    let bytes = fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/apps.json"))
+        .expect("examples/apps.json");
+    let apps = Apps::from_slice(&bytes).expect("parse");
+    let opts = RenderOptions {
+        groups: vec!["external".into()],
+        ..RenderOptions::default()
+    };
+    let out = render(
+        &apps,
+        &opts,
+        &Templates::default(),
+        &dcos_lb::render::NoResolver,
+    )
+    .expect("render");
+    let cfg = &out.haproxy_cfg;
+    assert!(
+        cfg.contains("\nbackend external_shop_10001\n"),
+        "blue/green merged under the group id"
+    );
+    assert!(
+        cfg.contains("server 10_0_1_11_20101 10.0.1.11:20101 id ") && cfg.contains(" disabled\n")
+    );
+    assert!(cfg.contains("\nbackend external_redis_10003\n") && !cfg.contains("26380"));
+    assert!(
+        !cfg.contains("internal_metrics"),
+        "group internal is not rendered"
+    );
+    insta::assert_snapshot!("example_apps_external", cfg);
+}
