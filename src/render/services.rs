@@ -832,3 +832,83 @@ pub(crate) fn app_groups<'a>(merged: &[MergedApp<'a>]) -> Vec<Vec<&'a str>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    fn assigner(min: u16, max: u16) -> PortAssigner {
+        PortAssigner::new(&RenderOptions {
+            min_serv_port_ip_per_task: min,
+            max_serv_port_ip_per_task: max,
+            ..RenderOptions::default()
+        })
+        .expect("auto-assignment on")
+    }
+
+    #[test]
+    fn assigner_exhausts_to_none() {
+        let mut a = assigner(10000, 10020);
+        let ports: Vec<Option<i64>> = (500..524).map(|tp| a.port_for("app-1", tp)).collect();
+        assert_eq!(ports[21..], [None, None, None]);
+        let mut got: Vec<i64> = ports[..21].iter().map(|p| p.expect("assigned")).collect();
+        got.sort_unstable();
+        assert_eq!(got, (10000..=10020).collect::<Vec<_>>());
+        assert_eq!(a.port_for("app-1", 500), ports[0], "a key keeps its port");
+    }
+
+    #[test]
+    fn assigner_is_order_independent_without_clashes() {
+        let mut a = assigner(10000, 10020);
+        let p1 = a.port_for("app-1", 500);
+        let p2 = a.port_for("app-2", 500);
+        let mut b = assigner(10000, 10020);
+        assert_eq!(b.port_for("app-2", 500), p2);
+        assert_eq!(b.port_for("app-1", 500), p1);
+        assert!(
+            PortAssigner::new(&RenderOptions {
+                min_serv_port_ip_per_task: 0,
+                max_serv_port_ip_per_task: 0,
+                ..RenderOptions::default()
+            })
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn networking_modes() {
+        let mode = |v: serde_json::Value| networking_mode(&App::deserialize(&v).expect("app"));
+        assert_eq!(mode(serde_json::json!({})), Mode::Host);
+        assert_eq!(
+            mode(serde_json::json!({"ipAddress": {"networkName": "dcos"}})),
+            Mode::Container
+        );
+        assert_eq!(mode(serde_json::json!({"ipAddress": {}})), Mode::Host);
+        assert_eq!(
+            mode(serde_json::json!({"container": {"docker": {"network": "BRIDGE"}}})),
+            Mode::Bridge
+        );
+        assert_eq!(
+            mode(serde_json::json!({"container": {"docker": {"network": "USER"}}})),
+            Mode::Container
+        );
+        assert_eq!(
+            mode(serde_json::json!({"networks": [{"mode": "container/bridge"}]})),
+            Mode::Bridge
+        );
+        assert_eq!(
+            mode(serde_json::json!({"networks": [{"name": "dcos"}]})),
+            Mode::Container
+        );
+        assert_eq!(
+            mode(serde_json::json!({"networks": [{"mode": "host"}]})),
+            Mode::Host
+        );
+        assert_eq!(
+            mode(serde_json::json!({"networks": [{"mode": "weird"}]})),
+            Mode::Other
+        );
+    }
+}
