@@ -2,6 +2,7 @@
 //! `generateHttpVhostAcl`): frontends, vhost ACLs, map entries, backends
 //! and servers, in marathon-lb's exact order. Pure: no I/O.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
@@ -52,6 +53,9 @@ struct Renderer<'t, 'a> {
     domain_map: MapFile,
     app_map: MapFile,
     grouped: BTreeMap<String, GroupedVhost<'a>>,
+    /// The global server health-check templates (TCP, HTTP), trimmed and
+    /// prefixed.
+    server_checks: (Compiled, Compiled),
 }
 
 /// What the vhost ACL step adds for one service.
@@ -745,6 +749,17 @@ impl<'c> CheckValues<'c> {
     }
 }
 
+/// A server health-check template as marathon-lb uses it: trimmed, then
+/// prefixed with one space when not empty.
+fn trimmed_prefixed(text: &Compiled) -> Compiled {
+    let trimmed = text.text().trim();
+    Compiled::new(if trimmed.is_empty() {
+        String::new()
+    } else {
+        format!(" {trimmed}")
+    })
+}
+
 /// Whether the TCP (else HTTP) health-check templates apply.
 fn tcp_check(mode: &str, check: &Dict<'_>) -> bool {
     mode == "tcp"
@@ -787,6 +802,10 @@ pub(crate) fn render_config(
         domain_map: MapFile::default(),
         app_map: MapFile::default(),
         grouped: BTreeMap::new(),
+        server_checks: (
+            trimmed_prefixed(templates.get(Tpl::BackendServerTcpHealthcheckOptions)),
+            trimmed_prefixed(templates.get(Tpl::BackendServerHttpHealthcheckOptions)),
+        ),
     };
     let bind = opts.bind_http_https;
     let mut userlists = String::new();
@@ -961,7 +980,11 @@ pub(crate) fn render_config(
             + userlists.len()
             + appid.len()
             + frontends.len()
-            + backends.len()
+            + http_list
+                .iter()
+                .chain(&https_list)
+                .map(|(_, t)| t.len())
+                .sum::<usize>()
             + 4096,
     );
     config.push_str(templates.get(Tpl::Head).text());
@@ -1045,7 +1068,11 @@ pub(crate) fn render_config(
         }
     }
     config.push_str(&frontends);
-    config.push_str(&backends);
+    drop(frontends);
+    // The backends are the bulk of the text: put the rest in front of them
+    // instead of copying them once more.
+    backends.insert_str(0, &config);
+    let config = backends;
     let (domain, app) = if opts.haproxy_map {
         (Some(r.domain_map.text), Some(r.app_map.text))
     } else {
@@ -1145,13 +1172,14 @@ fn render_servers(
     }
     let server_check = server_tpl.map(|t| {
         let (text, name) = r.text(s, t);
-        let trimmed = text.text().trim();
-        let prefixed = if trimmed.is_empty() {
-            String::new()
-        } else {
-            format!(" {trimmed}")
+        let compiled = match name {
+            Source::Global(_) if t == Tpl::BackendServerTcpHealthcheckOptions => {
+                Cow::Borrowed(&r.server_checks.0)
+            }
+            Source::Global(_) => Cow::Borrowed(&r.server_checks.1),
+            Source::Label(..) => Cow::Owned(trimmed_prefixed(text)),
         };
-        (Compiled::new(prefixed), name)
+        (compiled, name)
     });
     let (server_text, server_name) = r.text(s, Tpl::BackendServerOptions);
     let mut taken = HashSet::new();
