@@ -40,7 +40,7 @@ fn conformance_dir() -> Option<PathBuf> {
 struct Case {
     name: String,
     dir: PathBuf,
-    apps: Apps,
+    apps_json: Vec<u8>,
     opts: RenderOptions,
     templates: Templates,
     hosts: HashMap<String, Ipv4Addr>,
@@ -125,8 +125,7 @@ fn load_case(dir: &Path) -> Case {
             other => panic!("{}: unknown option {other}", dir.display()),
         }
     }
-    let apps = Apps::from_slice(&fs::read(dir.join("apps.json")).expect("apps.json"))
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let apps_json = fs::read(dir.join("apps.json")).expect("apps.json");
     Case {
         name: dir
             .file_name()
@@ -134,7 +133,7 @@ fn load_case(dir: &Path) -> Case {
             .to_string_lossy()
             .into_owned(),
         dir: dir.to_path_buf(),
-        apps,
+        apps_json,
         usage_error: opts.check().err(),
         opts,
         templates: Templates::new(&files, &env),
@@ -147,7 +146,8 @@ fn run_case(case: &Case) -> Result<Rendered, RenderError> {
     if let Some(e) = &case.usage_error {
         return Err(e.clone());
     }
-    render(&case.apps, &case.opts, &case.templates, &case.hosts)
+    let apps = Apps::from_slice(&case.apps_json)?;
+    render(&apps, &case.opts, &case.templates, &case.hosts)
 }
 
 /// All case folders (filtered by `$DCOS_LB_CASE`, a substring of the name).
@@ -385,4 +385,37 @@ fn rendered_configs_pass_haproxy_check() {
         "{} configurations failed haproxy -c",
         failures.len()
     );
+}
+
+/// The README's first command: `examples/apps.json` with `--group external`.
+#[test]
+fn example_apps_render() {
+    let bytes = fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/apps.json"))
+        .expect("examples/apps.json");
+    let apps = Apps::from_slice(&bytes).expect("parse");
+    let opts = RenderOptions {
+        groups: vec!["external".into()],
+        ..RenderOptions::default()
+    };
+    let out = render(
+        &apps,
+        &opts,
+        &Templates::default(),
+        &dcos_lb::render::NoResolver,
+    )
+    .expect("render");
+    let cfg = &out.haproxy_cfg;
+    assert!(
+        cfg.contains("\nbackend external_shop_10001\n"),
+        "blue/green merged under the group id"
+    );
+    assert!(
+        cfg.contains("server 10_0_1_11_20101 10.0.1.11:20101 id ") && cfg.contains(" disabled\n")
+    );
+    assert!(cfg.contains("\nbackend external_redis_10003\n") && !cfg.contains("26380"));
+    assert!(
+        !cfg.contains("internal_metrics"),
+        "group internal is not rendered"
+    );
+    insta::assert_snapshot!("example_apps_external", cfg);
 }

@@ -2,13 +2,16 @@
 //! `generateHttpVhostAcl`): frontends, vhost ACLs, map entries, backends
 //! and servers, in marathon-lb's exact order. Pure: no I/O.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::defaults::Tpl;
+use super::model::Dict;
 use super::names::{push_sanitized, sanitize, server_id, short_sha1};
-use super::pyfmt::{Arg, format_into, push_py_str, truthy};
+use super::pyfmt::{Arg, Compiled, push_py_str, truthy};
 use super::services::Service;
 use super::templates::info;
 use super::{RenderError, RenderOptions, Rendered, Templates};
@@ -50,6 +53,9 @@ struct Renderer<'t, 'a> {
     domain_map: MapFile,
     app_map: MapFile,
     grouped: BTreeMap<String, GroupedVhost<'a>>,
+    /// The global server health-check templates (TCP, HTTP), trimmed and
+    /// prefixed.
+    server_checks: (Compiled, Compiled),
 }
 
 /// What the vhost ACL step adds for one service.
@@ -59,16 +65,34 @@ struct VhostAcl {
     https: String,
 }
 
+/// Where a template text came from, for error messages.
+#[derive(Clone, Copy)]
+enum Source {
+    /// The global template `HAPROXY_<name>`.
+    Global(&'static str),
+    /// The per-port label `HAPROXY_<index>_<label>`.
+    Label(usize, &'static str),
+}
+
+impl Source {
+    fn name(self) -> String {
+        match self {
+            Source::Global(name) => format!("HAPROXY_{name}"),
+            Source::Label(index, label) => format!("HAPROXY_{index}_{label}"),
+        }
+    }
+}
+
 impl<'a> Renderer<'_, 'a> {
     /// Template text in force for a service (per-port label first).
-    fn text<'s>(&'s self, svc: Option<&'s Service<'_>>, t: Tpl) -> (&'s str, String) {
+    fn text<'s>(&'s self, svc: Option<&'s Service<'_>>, t: Tpl) -> (&'s Compiled, Source) {
         let i = info(t);
         if let (Some(svc), Some(label)) = (svc, i.label)
             && let Some(text) = svc.template_override(label)
         {
-            return (text, format!("HAPROXY_{}_{label}", svc.port_index));
+            return (text, Source::Label(svc.port_index, label));
         }
-        (self.templates.get(t), format!("HAPROXY_{}", i.name))
+        (self.templates.get(t), Source::Global(i.name))
     }
 
     /// Appends template `t` formatted with `args` (verbatim when the
@@ -82,9 +106,9 @@ impl<'a> Renderer<'_, 'a> {
     ) -> Result<(), RenderError> {
         let (text, name) = self.text(svc, t);
         if info(t).formatted {
-            format_text(out, text, args, &name, svc)
+            format_text(out, text, args, name, svc)
         } else {
-            out.push_str(text);
+            out.push_str(text.text());
             Ok(())
         }
     }
@@ -566,19 +590,20 @@ fn realm_args<'x>(
 /// Formats `text` and maps a Python-style complaint to [`RenderError`].
 fn format_text(
     out: &mut String,
-    text: &str,
+    text: &Compiled,
     args: &[(&str, Arg<'_>)],
-    name: &str,
+    source: Source,
     svc: Option<&Service<'_>>,
 ) -> Result<(), RenderError> {
-    format_into(out, text, args).map_err(|message| RenderError::Template {
-        template: name.to_string(),
-        context: svc.map_or_else(
-            || "global".to_string(),
-            |s| format!("app {} service port {}", s.app_id, s.service_port),
-        ),
-        message,
-    })
+    text.format_into(out, args)
+        .map_err(|message| RenderError::Template {
+            template: source.name(),
+            context: svc.map_or_else(
+                || "global".to_string(),
+                |s| format!("app {} service port {}", s.app_id, s.service_port),
+            ),
+            message,
+        })
 }
 
 /// `sanitize(vhost) + "_" + app path`.
@@ -623,79 +648,120 @@ enum CheckPort<'a> {
     None,
 }
 
-/// Formats a health-check template with marathon-lb's placeholders.
-fn put_health_check(
-    out: &mut String,
-    text: &str,
-    name: &str,
-    svc: &Service<'_>,
-    check: &Map<String, Value>,
-    port: CheckPort<'_>,
-) -> Result<(), RenderError> {
-    let need = |key: &str| {
-        check.get(key).ok_or_else(|| RenderError::MissingField {
-            app: svc.app_id.to_string(),
-            field: format!("healthChecks[].{key}"),
-        })
-    };
-    let protocol = need("protocol")?;
-    let timeout = need("timeoutSeconds")?;
-    let interval = need("intervalSeconds")?;
-    let grace = need("gracePeriodSeconds")?;
-    let failures = need("maxConsecutiveFailures")?;
-    let falls = match failures {
-        Value::Number(n) if n.as_i64().is_some() => {
-            Value::from(n.as_i64().unwrap_or(0).saturating_add(1))
-        }
-        Value::Number(n) => Value::from(n.as_f64().unwrap_or(f64::NAN) + 1.0),
-        Value::Bool(b) => Value::from(i64::from(*b) + 1),
-        _ => {
-            return Err(RenderError::BadField {
+/// The health-check placeholders of one service, looked up once (they
+/// are only required once a health-check template is formatted).
+struct CheckValues<'c> {
+    check: &'c Dict<'c>,
+    protocol: &'c Value,
+    timeout: &'c Value,
+    interval: &'c Value,
+    grace: &'c Value,
+    failures: &'c Value,
+    falls: Value,
+    path: Arg<'c>,
+    port_index: Arg<'c>,
+    /// The check's own `port`, if any.
+    port: Option<&'c Value>,
+}
+
+impl<'c> CheckValues<'c> {
+    fn new(svc: &Service<'_>, check: &'c Dict<'c>) -> Result<Self, RenderError> {
+        let need = |key: &str| {
+            check.get(key).ok_or_else(|| RenderError::MissingField {
                 app: svc.app_id.to_string(),
-                field: "healthChecks[].maxConsecutiveFailures".into(),
-                message: "not a number".into(),
-            });
-        }
-    };
-    let port_arg = match port {
-        CheckPort::Int(i) => Arg::Int(i),
-        CheckPort::Json(v) => Arg::Json(v),
-        CheckPort::None => Arg::None,
-    };
-    let mut port_options = String::new();
-    let port_truthy = match port {
-        CheckPort::Int(i) => i != 0,
-        CheckPort::Json(v) => truthy(v),
-        CheckPort::None => false,
-    };
-    if port_truthy {
-        port_options.push_str(" port ");
-        match port {
-            CheckPort::Int(i) => port_options.push_str(&i.to_string()),
-            CheckPort::Json(v) => push_py_str(&mut port_options, v),
-            CheckPort::None => {}
-        }
+                field: format!("healthChecks[].{key}"),
+            })
+        };
+        let failures = need("maxConsecutiveFailures")?;
+        let falls = match failures {
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => Value::from(i.saturating_add(1)),
+                None => Value::from(n.as_f64().unwrap_or(f64::NAN) + 1.0),
+            },
+            Value::Bool(b) => Value::from(i64::from(*b) + 1),
+            _ => {
+                return Err(RenderError::BadField {
+                    app: svc.app_id.to_string(),
+                    field: "healthChecks[].maxConsecutiveFailures".into(),
+                    message: "not a number".into(),
+                });
+            }
+        };
+        Ok(CheckValues {
+            check,
+            protocol: need("protocol")?,
+            timeout: need("timeoutSeconds")?,
+            interval: need("intervalSeconds")?,
+            grace: need("gracePeriodSeconds")?,
+            failures,
+            falls,
+            path: check.get("path").map_or(Arg::Str("/"), Arg::Json),
+            port_index: check.get("portIndex").map_or(Arg::None, Arg::Json),
+            port: check.get("port"),
+        })
     }
-    let path = check.get("path").map_or(Arg::Str("/"), Arg::Json);
-    let port_index = check.get("portIndex").map_or(Arg::None, Arg::Json);
-    let args = [
-        ("healthCheck", Arg::Dict(check)),
-        ("healthCheckPortIndex", port_index),
-        ("healthCheckPort", port_arg),
-        ("healthCheckProtocol", Arg::Json(protocol)),
-        ("healthCheckPath", path),
-        ("healthCheckTimeoutSeconds", Arg::Json(timeout)),
-        ("healthCheckIntervalSeconds", Arg::Json(interval)),
-        ("healthCheckGracePeriodSeconds", Arg::Json(grace)),
-        ("healthCheckMaxConsecutiveFailures", Arg::Json(failures)),
-        ("healthCheckFalls", Arg::Json(&falls)),
-        ("healthCheckPortOptions", Arg::Str(&port_options)),
-    ];
-    format_text(out, text, &args, name, Some(svc))
+
+    /// Formats a health-check template with marathon-lb's placeholders
+    /// (`port_options` is scratch space).
+    fn put(
+        &self,
+        out: &mut String,
+        text: &Compiled,
+        source: Source,
+        svc: &Service<'_>,
+        port: CheckPort<'_>,
+        port_options: &mut String,
+    ) -> Result<(), RenderError> {
+        port_options.clear();
+        let port_arg = match port {
+            CheckPort::Int(i) => {
+                if i != 0 {
+                    let _ = write!(port_options, " port {i}");
+                }
+                Arg::Int(i)
+            }
+            CheckPort::Json(v) => {
+                if truthy(v) {
+                    port_options.push_str(" port ");
+                    push_py_str(port_options, v);
+                }
+                Arg::Json(v)
+            }
+            CheckPort::None => Arg::None,
+        };
+        let args = [
+            ("healthCheck", Arg::Pairs(&self.check.0)),
+            ("healthCheckPortIndex", self.port_index),
+            ("healthCheckPort", port_arg),
+            ("healthCheckProtocol", Arg::Json(self.protocol)),
+            ("healthCheckPath", self.path),
+            ("healthCheckTimeoutSeconds", Arg::Json(self.timeout)),
+            ("healthCheckIntervalSeconds", Arg::Json(self.interval)),
+            ("healthCheckGracePeriodSeconds", Arg::Json(self.grace)),
+            (
+                "healthCheckMaxConsecutiveFailures",
+                Arg::Json(self.failures),
+            ),
+            ("healthCheckFalls", Arg::Json(&self.falls)),
+            ("healthCheckPortOptions", Arg::Str(port_options)),
+        ];
+        format_text(out, text, &args, source, Some(svc))
+    }
+}
+
+/// A server health-check template as marathon-lb uses it: trimmed, then
+/// prefixed with one space when not empty.
+fn trimmed_prefixed(text: &Compiled) -> Compiled {
+    let trimmed = text.text().trim();
+    Compiled::new(if trimmed.is_empty() {
+        String::new()
+    } else {
+        format!(" {trimmed}")
+    })
 }
 
 /// Whether the TCP (else HTTP) health-check templates apply.
-fn tcp_check(mode: &str, check: &Map<String, Value>) -> bool {
+fn tcp_check(mode: &str, check: &Dict<'_>) -> bool {
     mode == "tcp"
         || check
             .get("protocol")
@@ -736,12 +802,17 @@ pub(crate) fn render_config(
         domain_map: MapFile::default(),
         app_map: MapFile::default(),
         grouped: BTreeMap::new(),
+        server_checks: (
+            trimmed_prefixed(templates.get(Tpl::BackendServerTcpHealthcheckOptions)),
+            trimmed_prefixed(templates.get(Tpl::BackendServerHttpHealthcheckOptions)),
+        ),
     };
     let bind = opts.bind_http_https;
     let mut userlists = String::new();
-    let mut frontends = String::with_capacity(services.len() * 128);
-    let mut backends = String::with_capacity(services.len() * 512);
-    let mut appid = templates.get(Tpl::HttpFrontendAppidHead).to_string();
+    let servers: usize = services.iter().map(|s| s.servers.len()).sum();
+    let mut frontends = String::with_capacity(services.len() * 96);
+    let mut backends = String::with_capacity(services.len() * 320 + servers * 112);
+    let mut appid = templates.get(Tpl::HttpFrontendAppidHead).text().to_string();
     let mut http_list: Vec<(i64, String)> = Vec::new();
     let mut https_list: Vec<(i64, String)> = Vec::new();
     let mut appid_seen: HashSet<&str> = HashSet::new();
@@ -754,8 +825,7 @@ pub(crate) fn render_config(
         let s = Some(svc);
         let mut backend = String::with_capacity(svc.app_id.len() + 8);
         push_app_path(&mut backend, svc.app_id);
-        backend.push('_');
-        backend.push_str(&svc.service_port.to_string());
+        let _ = write!(backend, "_{}", svc.service_port);
         let hostname = svc.hostname.as_deref().filter(|h| !h.is_empty());
         let mode: &str = match &svc.mode {
             Some(m) => m,
@@ -906,17 +976,21 @@ pub(crate) fn render_config(
     https_list.sort_by_key(|e| std::cmp::Reverse(e.0));
 
     let mut config = String::with_capacity(
-        templates.get(Tpl::Head).len()
+        templates.get(Tpl::Head).text().len()
             + userlists.len()
             + appid.len()
             + frontends.len()
-            + backends.len()
+            + http_list
+                .iter()
+                .chain(&https_list)
+                .map(|(_, t)| t.len())
+                .sum::<usize>()
             + 4096,
     );
-    config.push_str(templates.get(Tpl::Head));
+    config.push_str(templates.get(Tpl::Head).text());
     config.push_str(&userlists);
     if bind {
-        config.push_str(templates.get(Tpl::HttpFrontendHead));
+        config.push_str(templates.get(Tpl::HttpFrontendHead).text());
         for (_, t) in &http_list {
             config.push_str(t);
         }
@@ -924,7 +998,7 @@ pub(crate) fn render_config(
     config.push_str(&appid);
     if bind {
         if opts.group_https_by_vhost {
-            config.push_str(templates.get(Tpl::HttpsGroupedFrontendHead));
+            config.push_str(templates.get(Tpl::HttpsGroupedFrontendHead).text());
             for vhost in r.grouped.keys() {
                 r.put(
                     &mut config,
@@ -994,7 +1068,11 @@ pub(crate) fn render_config(
         }
     }
     config.push_str(&frontends);
-    config.push_str(&backends);
+    drop(frontends);
+    // The backends are the bulk of the text: put the rest in front of them
+    // instead of copying them once more.
+    backends.insert_str(0, &config);
+    let config = backends;
     let (domain, app) = if opts.haproxy_map {
         (Some(r.domain_map.text), Some(r.app_map.text))
     } else {
@@ -1075,27 +1153,39 @@ fn render_servers(
         ),
         _ => (None, None),
     };
+    let mut values: Option<CheckValues<'_>> = None;
     if let (Some(c), Some(t)) = (check, backend_tpl) {
         let (text, name) = r.text(s, t);
-        if !text.is_empty() {
+        if !text.text().is_empty() {
             let port = backend_port(services, si, run, 0)?;
-            put_health_check(backends, text, &name, svc, c, CheckPort::Int(port))?;
+            let v = CheckValues::new(svc, c)?;
+            v.put(
+                backends,
+                text,
+                name,
+                svc,
+                CheckPort::Int(port),
+                &mut String::new(),
+            )?;
+            values = Some(v);
         }
     }
     let server_check = server_tpl.map(|t| {
         let (text, name) = r.text(s, t);
-        let trimmed = text.trim();
-        let prefixed = if trimmed.is_empty() {
-            String::new()
-        } else {
-            format!(" {trimmed}")
+        let compiled = match name {
+            Source::Global(_) if t == Tpl::BackendServerTcpHealthcheckOptions => {
+                Cow::Borrowed(&r.server_checks.0)
+            }
+            Source::Global(_) => Cow::Borrowed(&r.server_checks.1),
+            Source::Label(..) => Cow::Owned(trimmed_prefixed(text)),
         };
-        (prefixed, name)
+        (compiled, name)
     });
     let (server_text, server_name) = r.text(s, Tpl::BackendServerOptions);
     let mut taken = HashSet::new();
     let mut name = String::new();
     let mut check_opts = String::new();
+    let mut scratch = String::new();
     for (idx, b) in svc.servers.iter().enumerate() {
         name.clear();
         if b.host != b.ip {
@@ -1103,19 +1193,23 @@ fn render_servers(
             name.push('_');
         }
         push_sanitized(&mut name, &b.ip);
-        name.push('_');
-        name.push_str(&b.port.to_string());
+        let _ = write!(name, "_{}", b.port);
         let id = server_id(&name, &mut taken);
         check_opts.clear();
         if let (Some(c), Some((text, tname))) = (check, &server_check)
-            && !text.is_empty()
+            && !text.text().is_empty()
         {
-            let port = if svc.healthcheck_port_index.is_some() {
-                CheckPort::Int(backend_port(services, si, run, idx)?)
-            } else {
-                c.get("port").map_or(CheckPort::None, CheckPort::Json)
-            };
-            put_health_check(&mut check_opts, text, tname, svc, c, port)?;
+            if values.is_none() {
+                values = Some(CheckValues::new(svc, c)?);
+            }
+            if let Some(v) = &values {
+                let port = if svc.healthcheck_port_index.is_some() {
+                    CheckPort::Int(backend_port(services, si, run, idx)?)
+                } else {
+                    v.port.map_or(CheckPort::None, CheckPort::Json)
+                };
+                v.put(&mut check_opts, text, *tname, svc, port, &mut scratch)?;
+            }
         }
         let cookie = if svc.sticky {
             format!(" check cookie {}", short_sha1(&name))
@@ -1138,7 +1232,7 @@ fn render_servers(
                     Arg::Str(if b.draining { " disabled" } else { "" }),
                 ),
             ],
-            &server_name,
+            server_name,
             s,
         )?;
     }

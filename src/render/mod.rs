@@ -8,8 +8,8 @@
 //! # API
 //!
 //! ```text
-//! Apps::from_slice(&[u8]) -> Result<Apps, RenderError>      // parse a /v2/apps body
-//! Apps::from_value(serde_json::Value) -> Result<Apps, RenderError>
+//! Apps::from_slice(&'a [u8]) -> Result<Apps<'a>, RenderError>     // parse a /v2/apps body
+//! Apps::from_value(&'a serde_json::Value) -> Result<Apps<'a>, RenderError>
 //! RenderOptions { groups, haproxy_map, bind_http_https, ssl_certs, group_https_by_vhost,
 //!                 strict_mode, health_check, haproxy_config_path,
 //!                 min_serv_port_ip_per_task, max_serv_port_ip_per_task, framework_name }
@@ -24,8 +24,11 @@
 //! Rendered { haproxy_cfg: String, domain2backend_map: Option<String>, app2backend_map: Option<String> }
 //! server_id(name: &str, taken: &mut HashSet<u32>) -> u32    // marathon-lb's calculate_server_id
 //! sanitize(&str) -> String
-//! validate::removed_directives(cfg: &str) -> Vec<(usize, &'static str)>
-//! validate::prepare_standins(cfg: &str, dir: &Path) -> io::Result<String>
+//! validate::removed_directives(cfg: &str) -> Vec<(usize, &'static str)>  // (line, directive)
+//! validate::removal_reason(directive: &str) -> String
+//! validate::binds_without_ca_file(cfg: &str) -> Vec<usize>                // lines
+//! validate::prepare_standins(cfg: &str, dir: &Path) -> io::Result<String> // writes files, runs openssl
+//! RenderError::Usage(_) is a usage error (exit 2); every other variant is marathon-lb failing.
 //! ```
 //!
 //! The caller (the CLI) does the I/O: it reads the apps body, the template
@@ -35,7 +38,14 @@
 //! [`RenderOptions::framework_name`]), provides a [`Resolver`] (a `--hosts`
 //! table or the system resolver), calls [`RenderOptions::check`] then
 //! [`render`], and writes `haproxy.cfg` as is (no newline added) plus, with
-//! `--haproxy-map`, the two map files next to it.
+//! `--haproxy-map`, the two map files next to it. For `--validate` it calls
+//! [`validate::prepare_standins`] into a temporary directory and runs
+//! `haproxy -c -f`, explaining a refusal with [`validate::removed_directives`]
+//! and [`validate::binds_without_ca_file`].
+//!
+//! Cost: parsing plus rendering grow linearly, about 15 ms per 1 000 apps
+//! with 3 tasks each (`cargo bench --bench render`); the parsed apps
+//! borrow from the input bytes, which must outlive them.
 //!
 //! Behaviour reference: `render-spec.md` (marathon-lb's `get_apps`,
 //! `config()` and `ConfigTemplater`). Every input marathon-lb rejects is a

@@ -3,56 +3,53 @@
 //! fields skipped). A JSON `null` member counts as absent, as after
 //! marathon-lb's `cleanup_json`. Pure: no I/O.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
-use serde::de::{MapAccess, Visitor};
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use super::RenderError;
+use super::pyfmt::truthy;
 
-/// A parsed `/v2/apps` body, ready for [`super::render`].
+/// A parsed `/v2/apps` body, ready for [`super::render`]; its strings
+/// borrow from the input where they need no unescaping.
 #[derive(Debug, Deserialize)]
-pub struct Apps {
-    apps: Option<Vec<App>>,
+pub struct Apps<'a> {
+    #[serde(borrow)]
+    apps: Option<Vec<App<'a>>>,
 }
 
-impl Apps {
+impl<'a> Apps<'a> {
     /// Parses the raw bytes of a `/v2/apps` body.
-    pub fn from_slice(bytes: &[u8]) -> Result<Self, RenderError> {
+    pub fn from_slice(bytes: &'a [u8]) -> Result<Self, RenderError> {
         serde_json::from_slice::<Self>(bytes)
             .map(Self::cleaned)
             .map_err(|e| RenderError::Json(e.to_string()))
     }
 
-    /// Converts an already parsed JSON document.
-    pub fn from_value(value: Value) -> Result<Self, RenderError> {
-        serde_json::from_value::<Self>(value)
+    /// Reads an already parsed JSON document.
+    pub fn from_value(value: &'a Value) -> Result<Self, RenderError> {
+        Self::deserialize(value)
             .map(Self::cleaned)
             .map_err(|e| RenderError::Json(e.to_string()))
     }
 
-    /// Drops `null` members inside the loosely typed parts (health checks,
-    /// health results, `ipAddress`), as `cleanup_json` does.
+    /// Drops `null` members inside `ipAddress`, as `cleanup_json` does
+    /// (health checks are cleaned while parsed).
     fn cleaned(mut self) -> Self {
         for app in self.apps.iter_mut().flatten() {
-            for check in app.health_checks.iter_mut().flatten() {
-                strip_nulls(check);
-            }
             if let Some(ip) = &mut app.ip_address {
                 strip_nulls(ip);
-            }
-            for task in app.tasks.iter_mut().flatten() {
-                for result in task.health_check_results.iter_mut().flatten() {
-                    strip_nulls(result);
-                }
             }
         }
         self
     }
 
     /// The apps; marathon-lb fails when the body has no `apps` member.
-    pub(crate) fn list(&self) -> Result<&[App], RenderError> {
+    pub(crate) fn list(&self) -> Result<&[App<'a>], RenderError> {
         self.apps
             .as_deref()
             .ok_or_else(|| RenderError::Json("the body has no `apps` member".into()))
@@ -78,18 +75,23 @@ fn strip_value(v: &mut Value) {
 /// One Marathon app.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct App {
-    pub(crate) id: Option<String>,
-    pub(crate) labels: Option<Labels>,
-    pub(crate) tasks: Option<Vec<Task>>,
+pub(crate) struct App<'a> {
+    #[serde(borrow)]
+    pub(crate) id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub(crate) labels: Option<Labels<'a>>,
+    #[serde(borrow)]
+    pub(crate) tasks: Option<Vec<Task<'a>>>,
     pub(crate) ports: Option<Vec<Option<i64>>>,
     pub(crate) port_definitions: Option<Vec<PortDefinition>>,
-    pub(crate) container: Option<Container>,
-    pub(crate) ip_address: Option<Map<String, Value>>,
+    pub(crate) container: Option<Box<Container>>,
+    pub(crate) ip_address: Option<Box<Map<String, Value>>>,
     pub(crate) networks: Option<Vec<Network>>,
-    pub(crate) health_checks: Option<Vec<Map<String, Value>>>,
+    #[serde(borrow)]
+    pub(crate) health_checks: Option<Vec<Dict<'a>>>,
     pub(crate) instances: Option<Value>,
-    pub(crate) version_info: Option<VersionInfo>,
+    #[serde(borrow)]
+    pub(crate) version_info: Option<VersionInfo<'a>>,
 }
 
 /// `portDefinitions[]`.
@@ -131,35 +133,152 @@ pub(crate) struct Network {
 /// `versionInfo`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct VersionInfo {
-    pub(crate) last_scaling_at: Option<String>,
+pub(crate) struct VersionInfo<'a> {
+    #[serde(borrow)]
+    pub(crate) last_scaling_at: Option<Cow<'a, str>>,
 }
 
 /// One task of an app.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct Task {
-    pub(crate) id: Option<String>,
-    pub(crate) host: Option<String>,
-    pub(crate) state: Option<String>,
+pub(crate) struct Task<'a> {
+    #[serde(borrow)]
+    pub(crate) id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub(crate) host: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub(crate) state: Option<Cow<'a, str>>,
     pub(crate) ports: Option<Vec<i64>>,
-    pub(crate) ip_addresses: Option<Vec<TaskIp>>,
-    pub(crate) health_check_results: Option<Vec<Map<String, Value>>>,
-    pub(crate) draining: Option<Value>,
+    /// `ipAddresses[0].ipAddress`.
+    #[serde(borrow, rename = "ipAddresses", default, deserialize_with = "first_ip")]
+    pub(crate) ip_address: Option<Cow<'a, str>>,
+    /// `healthCheckResults`, summarized.
+    pub(crate) health_check_results: Option<Health>,
+    /// Python truthiness of `draining`.
+    #[serde(default, deserialize_with = "truthy_value")]
+    pub(crate) draining: bool,
+}
+
+/// What rendering needs of a task's `healthCheckResults`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Health {
+    /// Some result has a truthy `alive`.
+    pub(crate) alive: bool,
+    /// Some result has no `alive` (marathon-lb raises on it).
+    pub(crate) missing_alive: bool,
+}
+
+/// `tasks[].healthCheckResults[]`.
+#[derive(Deserialize)]
+struct HealthResult {
+    alive: Option<Value>,
+}
+
+impl<'de> Deserialize<'de> for Health {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Health;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of health check results")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Health, A::Error> {
+                let mut h = Health {
+                    alive: false,
+                    missing_alive: false,
+                };
+                while let Some(r) = seq.next_element::<HealthResult>()? {
+                    match r.alive {
+                        Some(v) => h.alive |= truthy(&v),
+                        None => h.missing_alive = true,
+                    }
+                }
+                Ok(h)
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+fn truthy_value<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(truthy(&Value::deserialize(d)?))
+}
+
+/// The `ipAddress` of the first `ipAddresses` entry (the rest is skipped).
+fn first_ip<'de: 'a, 'a, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, str>>, D::Error> {
+    struct V<'a>(PhantomData<&'a ()>);
+    impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+        type Value = Option<Cow<'a, str>>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of task addresses")
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let first = seq
+                .next_element::<TaskIp<'a>>()?
+                .and_then(|ip| ip.ip_address);
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(first)
+        }
+    }
+    d.deserialize_any(V(PhantomData))
+}
+
+/// A JSON object kept as ordered pairs (health checks): cheaper than a
+/// map for a handful of keys; `null` members dropped at every depth.
+#[derive(Debug, Default)]
+pub(crate) struct Dict<'a>(pub(crate) Vec<(Cow<'a, str>, Value)>);
+
+impl Dict<'_> {
+    /// The value of `key` (the last one when a key repeats).
+    pub(crate) fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Whether the object has no members.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Dict<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Dict<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Dict<'a>, A::Error> {
+                let mut v = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some((k, mut val)) = map.next_entry::<Text<'a>, Value>()? {
+                    if !val.is_null() {
+                        strip_value(&mut val);
+                        v.push((k.0, val));
+                    }
+                }
+                Ok(Dict(v))
+            }
+        }
+        d.deserialize_map(V(PhantomData))
+    }
 }
 
 /// `tasks[].ipAddresses[]`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct TaskIp {
-    pub(crate) ip_address: Option<String>,
+pub(crate) struct TaskIp<'a> {
+    #[serde(borrow)]
+    pub(crate) ip_address: Option<Cow<'a, str>>,
 }
 
 /// App labels in document order; members whose value is `null` are dropped.
 #[derive(Debug, Default)]
-pub(crate) struct Labels(pub(crate) Vec<(String, String)>);
+pub(crate) struct Labels<'a>(pub(crate) Vec<(Cow<'a, str>, Cow<'a, str>)>);
 
-impl Labels {
+impl Labels<'_> {
     /// The value of a label (the last one when a key repeats, like
     /// Python's `json`).
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
@@ -167,28 +286,53 @@ impl Labels {
             .iter()
             .rev()
             .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 }
 
-impl<'de> Deserialize<'de> for Labels {
+/// A string borrowed from the input when it has no escapes.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Labels;
+        struct V<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Text<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Owned(s.to_string())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Text<'a>, E> {
+                Ok(Text(Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(V(PhantomData))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Labels<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Labels<'a>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an object of string labels")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Labels, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Labels<'a>, A::Error> {
                 let mut v = Vec::with_capacity(map.size_hint().unwrap_or(4));
-                while let Some((k, val)) = map.next_entry::<String, Option<String>>()? {
+                while let Some((k, val)) = map.next_entry::<Text<'a>, Option<Text<'a>>>()? {
                     if let Some(val) = val {
-                        v.push((k, val));
+                        v.push((k.0, val.0));
                     }
                 }
                 Ok(Labels(v))
             }
         }
-        d.deserialize_map(V)
+        d.deserialize_map(V(PhantomData))
     }
 }

@@ -20,7 +20,8 @@ pub(crate) fn push_sanitized(out: &mut String, s: &str) {
     }));
 }
 
-/// [`push_sanitized`] into a new string.
+/// Replaces every character that is not ASCII `a-z A-Z 0-9 -` by `_`
+/// (one `_` per code point): marathon-lb's name sanitizing.
 pub fn sanitize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     push_sanitized(&mut out, s);

@@ -19,8 +19,8 @@ pub(crate) enum Arg<'a> {
     None,
     /// A value straight from the Marathon JSON (dict, list, number, …).
     Json(&'a Value),
-    /// A JSON object from the Marathon JSON (a Python dict).
-    Dict(&'a Map<String, Value>),
+    /// A JSON object from the Marathon JSON kept as pairs (a Python dict).
+    Pairs(&'a [(Cow<'a, str>, Value)]),
 }
 
 /// A Python value while a replacement field is being evaluated.
@@ -33,6 +33,7 @@ enum PyVal<'a> {
     None,
     List(&'a [Value]),
     Dict(&'a Map<String, Value>),
+    Pairs(&'a [(Cow<'a, str>, Value)]),
 }
 
 impl<'a> PyVal<'a> {
@@ -56,7 +57,7 @@ impl<'a> PyVal<'a> {
             Arg::Int(i) => PyVal::Int(i),
             Arg::None => PyVal::None,
             Arg::Json(v) => PyVal::from_json(v),
-            Arg::Dict(m) => PyVal::Dict(m),
+            Arg::Pairs(p) => PyVal::Pairs(p),
         }
     }
 
@@ -68,7 +69,7 @@ impl<'a> PyVal<'a> {
             PyVal::Bool(_) => "bool",
             PyVal::None => "NoneType",
             PyVal::List(_) => "list",
-            PyVal::Dict(_) => "dict",
+            PyVal::Dict(_) | PyVal::Pairs(_) => "dict",
         }
     }
 
@@ -82,7 +83,7 @@ impl<'a> PyVal<'a> {
             PyVal::Bool(true) => out.push_str("True"),
             PyVal::Bool(false) => out.push_str("False"),
             PyVal::None => out.push_str("None"),
-            PyVal::List(_) | PyVal::Dict(_) => self.write_repr(out, false),
+            PyVal::List(_) | PyVal::Dict(_) | PyVal::Pairs(_) => self.write_repr(out, false),
         }
     }
 
@@ -100,20 +101,32 @@ impl<'a> PyVal<'a> {
                 out.push(']');
             }
             PyVal::Dict(map) => {
-                out.push('{');
-                for (i, (k, v)) in map.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    push_str_repr(out, k, ascii);
-                    out.push_str(": ");
-                    PyVal::from_json(v).write_repr(out, ascii);
-                }
-                out.push('}');
+                push_dict_repr(out, map.iter().map(|(k, v)| (k.as_str(), v)), ascii);
+            }
+            PyVal::Pairs(pairs) => {
+                push_dict_repr(out, pairs.iter().map(|(k, v)| (k.as_ref(), v)), ascii);
             }
             other => other.write_str(out),
         }
     }
+}
+
+/// Python's `repr()` of a dict.
+fn push_dict_repr<'v>(
+    out: &mut String,
+    items: impl Iterator<Item = (&'v str, &'v Value)>,
+    ascii: bool,
+) {
+    out.push('{');
+    for (i, (k, v)) in items.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_str_repr(out, k, ascii);
+        out.push_str(": ");
+        PyVal::from_json(v).write_repr(out, ascii);
+    }
+    out.push('}');
 }
 
 /// Appends Python's `str()` of a JSON value.
@@ -279,6 +292,108 @@ pub(crate) fn py_int_value(v: &Value) -> Option<i64> {
     }
 }
 
+/// One piece of a parsed template.
+#[derive(Clone, Debug)]
+enum Seg {
+    /// Text copied as is: `text[start..end]` (a `{{`/`}}` pair contributes
+    /// its first brace).
+    Lit(usize, usize),
+    /// `{name}`: a plain placeholder.
+    Name(usize, usize),
+    /// Any other replacement field (text between the braces).
+    Field(usize, usize),
+}
+
+/// A template text parsed once for repeated `str.format` calls.
+#[derive(Clone, Debug)]
+pub(crate) struct Compiled {
+    text: String,
+    /// The pieces, or Python's complaint about the text's braces.
+    segs: Result<Vec<Seg>, String>,
+}
+
+impl Compiled {
+    /// Parses `text` (errors surface when it is formatted, as in Python).
+    pub(crate) fn new(text: String) -> Self {
+        let segs = parse_segments(&text);
+        Compiled { text, segs }
+    }
+
+    /// The raw text.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Appends `self.text.format(**args)` to `out`.
+    pub(crate) fn format_into(
+        &self,
+        out: &mut String,
+        args: &[(&str, Arg<'_>)],
+    ) -> Result<(), String> {
+        let segs = self.segs.as_ref().map_err(Clone::clone)?;
+        let t = self.text.as_str();
+        for seg in segs {
+            match *seg {
+                Seg::Lit(a, b) => out.push_str(&t[a..b]),
+                Seg::Name(a, b) => {
+                    let name = &t[a..b];
+                    match args.iter().find(|(n, _)| *n == name) {
+                        Some((_, Arg::Str(v))) => out.push_str(v),
+                        Some((_, Arg::Int(i))) => {
+                            let _ = write!(out, "{i}");
+                        }
+                        Some((_, a)) => PyVal::from_arg(*a).write_str(out),
+                        None => return Err(format!("KeyError: unknown placeholder '{name}'")),
+                    }
+                }
+                Seg::Field(a, b) => render_field(out, &t[a..b], args)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse_segments(tpl: &str) -> Result<Vec<Seg>, String> {
+    let b = tpl.as_bytes();
+    let mut segs = Vec::new();
+    let mut i = 0;
+    let mut lit = 0;
+    while i < b.len() {
+        match b[i] {
+            c @ (b'{' | b'}') if b.get(i + 1) == Some(&c) => {
+                segs.push(Seg::Lit(lit, i + 1));
+                i += 2;
+                lit = i;
+            }
+            b'{' => {
+                if lit < i {
+                    segs.push(Seg::Lit(lit, i));
+                }
+                let end = field_end(tpl, i + 1)?;
+                let field = &tpl[i + 1..end];
+                let simple = !field.is_empty()
+                    && !field.bytes().all(|c| c.is_ascii_digit())
+                    && field
+                        .bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || c == b'_');
+                segs.push(if simple {
+                    Seg::Name(i + 1, end)
+                } else {
+                    Seg::Field(i + 1, end)
+                });
+                i = end + 1;
+                lit = i;
+            }
+            b'}' => return Err("Single '}' encountered in format string".into()),
+            _ => i += 1,
+        }
+    }
+    if lit < b.len() {
+        segs.push(Seg::Lit(lit, b.len()));
+    }
+    Ok(segs)
+}
+
 /// Formats `tpl` like Python's `tpl.format(**args)`, appending to `out`.
 /// The error text says what Python would complain about.
 pub(crate) fn format_into(
@@ -286,38 +401,7 @@ pub(crate) fn format_into(
     tpl: &str,
     args: &[(&str, Arg<'_>)],
 ) -> Result<(), String> {
-    let b = tpl.as_bytes();
-    let mut i = 0;
-    let mut lit = 0;
-    while i < b.len() {
-        match b[i] {
-            b'{' => {
-                out.push_str(&tpl[lit..i]);
-                if b.get(i + 1) == Some(&b'{') {
-                    out.push('{');
-                    i += 2;
-                } else {
-                    let end = field_end(tpl, i + 1)?;
-                    render_field(out, &tpl[i + 1..end], args)?;
-                    i = end + 1;
-                }
-                lit = i;
-            }
-            b'}' => {
-                out.push_str(&tpl[lit..i]);
-                if b.get(i + 1) == Some(&b'}') {
-                    out.push('}');
-                    i += 2;
-                    lit = i;
-                } else {
-                    return Err("Single '}' encountered in format string".into());
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    out.push_str(&tpl[lit..]);
-    Ok(())
+    Compiled::new(tpl.to_string()).format_into(out, args)
 }
 
 /// Index of the `}` closing the replacement field starting at `start`.
@@ -472,7 +556,13 @@ fn index<'a>(value: PyVal<'a>, key: &str) -> Result<PyVal<'a>, String> {
             .get(key)
             .map(PyVal::from_json)
             .ok_or_else(|| format!("KeyError: '{key}'")),
-        (PyVal::Dict(_), Some(_)) => Err(format!("KeyError: {key}")),
+        (PyVal::Pairs(p), None) => p
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| PyVal::from_json(v))
+            .ok_or_else(|| format!("KeyError: '{key}'")),
+        (PyVal::Dict(_) | PyVal::Pairs(_), Some(_)) => Err(format!("KeyError: {key}")),
         (PyVal::List(l), Some(i)) => l
             .get(i)
             .map(PyVal::from_json)

@@ -8,12 +8,12 @@ use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::dates::Stamp;
-use super::model::{App, Labels, PortMapping, Task};
+use super::model::{App, Dict, Labels, PortMapping, Task};
 use super::names::sha1_hex;
-use super::pyfmt::{eq_int, label_bool, py_int, py_int_value, truthy};
+use super::pyfmt::{Compiled, eq_int, label_bool, py_int, py_int_value, truthy};
 use super::templates::{by_label, info};
 use super::{RenderError, RenderOptions, Resolver};
 
@@ -38,10 +38,10 @@ const MAX_CLASHES: u32 = 50;
 /// An app after the deployment-group merge: the app whose settings count,
 /// its (possibly group) id and its tasks with their draining marks.
 pub(crate) struct MergedApp<'a> {
-    pub(crate) app: &'a App,
+    pub(crate) app: &'a App<'a>,
     pub(crate) id: Cow<'a, str>,
     /// `None` when the app has no `tasks` member.
-    pub(crate) tasks: Option<Vec<(&'a Task, bool)>>,
+    pub(crate) tasks: Option<Vec<(&'a Task<'a>, bool)>>,
 }
 
 /// One backend server of a service.
@@ -85,23 +85,23 @@ pub(crate) struct Service<'a> {
     pub(crate) proxypath: Option<&'a str>,
     pub(crate) revproxypath: Option<&'a str>,
     pub(crate) redirpath: Option<&'a str>,
-    pub(crate) health_check: Option<&'a Map<String, Value>>,
+    pub(crate) health_check: Option<&'a Dict<'a>>,
     pub(crate) backend_weight: i64,
     pub(crate) network_allowed: Option<&'a str>,
     pub(crate) healthcheck_port_index: Option<i64>,
     /// Per-port template overrides: (label `NAME` of `HAPROXY_{n}_NAME`,
     /// text with `\r\n` → `\n`).
-    pub(crate) overrides: Vec<(&'static str, String)>,
+    pub(crate) overrides: Vec<(&'static str, Compiled)>,
 }
 
 impl Service<'_> {
     /// The text of the per-port label `HAPROXY_{n}_<label>`, if set.
-    pub(crate) fn template_override(&self, label: &str) -> Option<&str> {
+    pub(crate) fn template_override(&self, label: &str) -> Option<&Compiled> {
         self.overrides
             .iter()
             .rev()
             .find(|(o, _)| *o == label)
-            .map(|(_, s)| s.as_str())
+            .map(|(_, c)| c)
     }
 }
 
@@ -140,22 +140,22 @@ fn bad_label(app: &str, label: &str, value: &str, message: impl Into<String>) ->
     }
 }
 
-fn labels_of<'a>(app: &'a App, id: &str) -> Result<&'a Labels, RenderError> {
+fn labels_of<'a>(app: &'a App<'_>, id: &str) -> Result<&'a Labels<'a>, RenderError> {
     app.labels.as_ref().ok_or_else(|| missing(id, "labels"))
 }
 
-fn task_list(app: &App) -> Option<Vec<(&Task, bool)>> {
-    app.tasks.as_ref().map(|ts| {
-        ts.iter()
-            .map(|t| (t, t.draining.as_ref().is_some_and(truthy)))
-            .collect()
-    })
+fn task_list<'a>(app: &'a App<'a>) -> Option<Vec<(&'a Task<'a>, bool)>> {
+    app.tasks
+        .as_ref()
+        .map(|ts| ts.iter().map(|t| (t, t.draining)).collect())
 }
 
 /// Merges apps sharing `HAPROXY_DEPLOYMENT_GROUP` (blue/green deploys):
 /// apps without a group in input order, then one merged app per group in
 /// order of first appearance.
-pub(crate) fn merge_deployment_groups(apps: &[App]) -> Result<Vec<MergedApp<'_>>, RenderError> {
+pub(crate) fn merge_deployment_groups<'a>(
+    apps: &'a [App<'a>],
+) -> Result<Vec<MergedApp<'a>>, RenderError> {
     let mut plain = Vec::with_capacity(apps.len());
     let mut groups: Vec<MergedApp<'_>> = Vec::new();
     let mut group_index: HashMap<String, usize> = HashMap::new();
@@ -308,17 +308,7 @@ fn merge_pair<'a>(prev: MergedApp<'a>, cur: MergedApp<'a>) -> Result<MergedApp<'
     let healthy_new = if cur_has_checks {
         let mut n = 0;
         for (t, _) in &new_tasks {
-            let Some(results) = &t.health_check_results else {
-                continue;
-            };
-            let mut alive = false;
-            for r in results {
-                let a = r
-                    .get("alive")
-                    .ok_or_else(|| missing(&new.id, "tasks[].healthCheckResults[].alive"))?;
-                alive |= truthy(a);
-            }
-            n += i64::from(alive);
+            n += i64::from(task_alive(t, &new.id)? == Some(true));
         }
         n
     } else {
@@ -397,7 +387,7 @@ impl PortAssigner {
     }
 }
 
-fn networking_mode(app: &App) -> Mode {
+fn networking_mode(app: &App<'_>) -> Mode {
     let mut mode = if app.ip_address.as_ref().is_some_and(|m| !m.is_empty()) {
         Mode::Container
     } else {
@@ -424,7 +414,7 @@ fn networking_mode(app: &App) -> Mode {
     mode
 }
 
-fn port_mappings(app: &App) -> &[PortMapping] {
+fn port_mappings<'a>(app: &'a App<'_>) -> &'a [PortMapping] {
     let Some(c) = &app.container else {
         return &[];
     };
@@ -434,7 +424,7 @@ fn port_mappings(app: &App) -> &[PortMapping] {
     }
 }
 
-fn port_definition_ports(app: &App) -> Vec<i64> {
+fn port_definition_ports(app: &App<'_>) -> Vec<i64> {
     app.port_definitions
         .iter()
         .flatten()
@@ -442,14 +432,14 @@ fn port_definition_ports(app: &App) -> Vec<i64> {
         .collect()
 }
 
-fn mapping_container_ports(app: &App) -> Vec<i64> {
+fn mapping_container_ports(app: &App<'_>) -> Vec<i64> {
     port_mappings(app)
         .iter()
         .filter_map(|p| p.container_port)
         .collect()
 }
 
-fn discovery_ports(app: &App, id: &str) -> Result<Vec<i64>, RenderError> {
+fn discovery_ports(app: &App<'_>, id: &str) -> Result<Vec<i64>, RenderError> {
     let Some(ip) = &app.ip_address else {
         return Ok(Vec::new());
     };
@@ -470,7 +460,7 @@ fn discovery_ports(app: &App, id: &str) -> Result<Vec<i64>, RenderError> {
 
 /// Task ports that do not depend on the task: the fallback after
 /// `task.ports` (host, bridge) or the only source (container, other).
-fn app_task_ports(app: &App, id: &str, mode: Mode) -> Result<Vec<i64>, RenderError> {
+fn app_task_ports(app: &App<'_>, id: &str, mode: Mode) -> Result<Vec<i64>, RenderError> {
     Ok(match mode {
         Mode::Host => port_definition_ports(app),
         Mode::Bridge => {
@@ -492,7 +482,7 @@ fn app_task_ports(app: &App, id: &str, mode: Mode) -> Result<Vec<i64>, RenderErr
     })
 }
 
-fn task_ports<'t>(task: &'t Task, mode: Mode, app_ports: &'t [i64]) -> &'t [i64] {
+fn task_ports<'t>(task: &'t Task<'_>, mode: Mode, app_ports: &'t [i64]) -> &'t [i64] {
     match (mode, task.ports.as_deref()) {
         (Mode::Host | Mode::Bridge, Some(p)) if !p.is_empty() => p,
         _ => app_ports,
@@ -536,13 +526,13 @@ fn service_ports(
 
 /// marathon-lb's `get_health_check`: the first check with a truthy `port`
 /// or with `portIndex == index`.
-fn health_check_for(app: &App, index: i64) -> Option<&Map<String, Value>> {
+fn health_check_for<'a>(app: &'a App<'a>, index: i64) -> Option<&'a Dict<'a>> {
     app.health_checks.iter().flatten().find(|c| {
         c.get("port").is_some_and(truthy) || c.get("portIndex").is_some_and(|p| eq_int(p, index))
     })
 }
 
-fn protocol<'a>(check: &'a Map<String, Value>, id: &str) -> Result<&'a Value, RenderError> {
+fn protocol<'a>(check: &'a Dict<'_>, id: &str) -> Result<&'a Value, RenderError> {
     check
         .get("protocol")
         .ok_or_else(|| missing(id, "healthChecks[].protocol"))
@@ -550,7 +540,7 @@ fn protocol<'a>(check: &'a Map<String, Value>, id: &str) -> Result<&'a Value, Re
 
 /// Per-port labels of an app: (port index, NAME, full key, value), sorted by
 /// index then NAME, one entry per key.
-fn per_port_labels(labels: &Labels) -> Vec<(usize, &str, &str, &str)> {
+fn per_port_labels<'a>(labels: &'a Labels<'_>) -> Vec<(usize, &'a str, &'a str, &'a str)> {
     let mut out: Vec<(usize, &str, &str, &str)> = labels
         .0
         .iter()
@@ -563,7 +553,7 @@ fn per_port_labels(labels: &Labels) -> Vec<(usize, &str, &str, &str)> {
             if !canonical {
                 return None;
             }
-            Some((digits.parse().ok()?, name, k.as_str(), v.as_str()))
+            Some((digits.parse().ok()?, name, k.as_ref(), v.as_ref()))
         })
         .collect();
     out.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
@@ -628,11 +618,22 @@ fn apply_label<'a>(
         "VHOST" => svc.hostname = Some(v.to_lowercase()),
         other => {
             if let Some(label) = by_label(other).and_then(|t| info(t).label) {
-                svc.overrides.push((label, v.replace("\r\n", "\n")));
+                svc.overrides
+                    .push((label, Compiled::new(v.replace("\r\n", "\n"))));
             }
         }
     }
     Ok(())
+}
+
+/// Whether any of a task's health results is alive (`None` without
+/// results); a result without `alive` is an error, as in marathon-lb.
+fn task_alive(task: &Task<'_>, id: &str) -> Result<Option<bool>, RenderError> {
+    match task.health_check_results {
+        None => Ok(None),
+        Some(h) if h.missing_alive => Err(missing(id, "tasks[].healthCheckResults[].alive")),
+        Some(h) => Ok(Some(h.alive)),
+    }
 }
 
 /// Resolved addresses of task hosts, each host asked once per render.
@@ -714,32 +715,15 @@ pub(crate) fn build_services<'a>(
             {
                 continue;
             }
-            if checks_on {
-                let Some(results) = &task.health_check_results else {
-                    continue;
-                };
-                let mut alive = false;
-                for r in results {
-                    alive |= truthy(
-                        r.get("alive")
-                            .ok_or_else(|| missing(id, "tasks[].healthCheckResults[].alive"))?,
-                    );
-                }
-                if !alive {
-                    continue;
-                }
+            if checks_on && task_alive(task, id)? != Some(true) {
+                continue;
             }
             let tports = task_ports(task, mode, &app_ports);
             if tports.is_empty() {
                 continue;
             }
             let ip = if mode == Mode::Container {
-                match task
-                    .ip_addresses
-                    .as_ref()
-                    .and_then(|l| l.first())
-                    .and_then(|a| a.ip_address.as_deref())
-                {
+                match task.ip_address.as_deref() {
                     Some(ip) if !ip.is_empty() => Cow::Borrowed(ip),
                     _ => continue,
                 }
@@ -772,7 +756,7 @@ pub(crate) fn build_services<'a>(
 }
 
 fn new_service<'a>(
-    app: &'a App,
+    app: &'a App<'a>,
     id: &'a str,
     index: usize,
     port: i64,
@@ -847,4 +831,84 @@ pub(crate) fn app_groups<'a>(merged: &[MergedApp<'a>]) -> Vec<Vec<&'a str>> {
                 .unwrap_or_default()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    fn assigner(min: u16, max: u16) -> PortAssigner {
+        PortAssigner::new(&RenderOptions {
+            min_serv_port_ip_per_task: min,
+            max_serv_port_ip_per_task: max,
+            ..RenderOptions::default()
+        })
+        .expect("auto-assignment on")
+    }
+
+    #[test]
+    fn assigner_exhausts_to_none() {
+        let mut a = assigner(10000, 10020);
+        let ports: Vec<Option<i64>> = (500..524).map(|tp| a.port_for("app-1", tp)).collect();
+        assert_eq!(ports[21..], [None, None, None]);
+        let mut got: Vec<i64> = ports[..21].iter().map(|p| p.expect("assigned")).collect();
+        got.sort_unstable();
+        assert_eq!(got, (10000..=10020).collect::<Vec<_>>());
+        assert_eq!(a.port_for("app-1", 500), ports[0], "a key keeps its port");
+    }
+
+    #[test]
+    fn assigner_is_order_independent_without_clashes() {
+        let mut a = assigner(10000, 10020);
+        let p1 = a.port_for("app-1", 500);
+        let p2 = a.port_for("app-2", 500);
+        let mut b = assigner(10000, 10020);
+        assert_eq!(b.port_for("app-2", 500), p2);
+        assert_eq!(b.port_for("app-1", 500), p1);
+        assert!(
+            PortAssigner::new(&RenderOptions {
+                min_serv_port_ip_per_task: 0,
+                max_serv_port_ip_per_task: 0,
+                ..RenderOptions::default()
+            })
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn networking_modes() {
+        let mode = |v: serde_json::Value| networking_mode(&App::deserialize(&v).expect("app"));
+        assert_eq!(mode(serde_json::json!({})), Mode::Host);
+        assert_eq!(
+            mode(serde_json::json!({"ipAddress": {"networkName": "dcos"}})),
+            Mode::Container
+        );
+        assert_eq!(mode(serde_json::json!({"ipAddress": {}})), Mode::Host);
+        assert_eq!(
+            mode(serde_json::json!({"container": {"docker": {"network": "BRIDGE"}}})),
+            Mode::Bridge
+        );
+        assert_eq!(
+            mode(serde_json::json!({"container": {"docker": {"network": "USER"}}})),
+            Mode::Container
+        );
+        assert_eq!(
+            mode(serde_json::json!({"networks": [{"mode": "container/bridge"}]})),
+            Mode::Bridge
+        );
+        assert_eq!(
+            mode(serde_json::json!({"networks": [{"name": "dcos"}]})),
+            Mode::Container
+        );
+        assert_eq!(
+            mode(serde_json::json!({"networks": [{"mode": "host"}]})),
+            Mode::Host
+        );
+        assert_eq!(
+            mode(serde_json::json!({"networks": [{"mode": "weird"}]})),
+            Mode::Other
+        );
+    }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::RenderError;
 use super::defaults::{ALL, COUNT, HEAD_AFTER_OPTIONS, TABLE, Tpl, TplInfo};
+use super::pyfmt::Compiled;
 
 /// Global options spliced into the default `HEAD` when
 /// `HAPROXY_GLOBAL_DEFAULT_OPTIONS` is not set.
@@ -14,7 +15,7 @@ const DEFAULT_GLOBAL_OPTIONS: &str = "redispatch,http-server-close,dontlognull";
 /// Template texts in force for a render (per-port labels aside).
 #[derive(Clone, Debug)]
 pub struct Templates {
-    texts: Vec<String>,
+    texts: Vec<Compiled>,
 }
 
 impl Default for Templates {
@@ -57,6 +58,7 @@ impl Templates {
                     info.text.to_string()
                 }
             })
+            .map(Compiled::new)
             .collect();
         Templates { texts }
     }
@@ -68,14 +70,14 @@ impl Templates {
     }
 
     /// The global text of a template.
-    pub(crate) fn get(&self, t: Tpl) -> &str {
+    pub(crate) fn get(&self, t: Tpl) -> &Compiled {
         &self.texts[t as usize]
     }
 
     /// marathon-lb refuses a `HEAD` containing the word `daemon` or lacking
     /// `expose-fd listeners`.
     pub(crate) fn check_head(&self) -> Result<(), RenderError> {
-        let head = self.get(Tpl::Head);
+        let head = self.get(Tpl::Head).text();
         if head.split_whitespace().any(|w| w == "daemon") || !head.contains("expose-fd listeners") {
             return Err(RenderError::Head);
         }
@@ -127,7 +129,7 @@ mod tests {
             &BTreeMap::new(),
             &env(&[("HAPROXY_GLOBAL_DEFAULT_OPTIONS", "tcplog, httplog,tcplog")]),
         );
-        let head = t.get(Tpl::Head);
+        let head = t.get(Tpl::Head).text();
         assert!(head.contains(
             "timeout tarpit          60s\n  option            httplog\n  option            tcplog\nlisten stats\n"
         ));
@@ -147,12 +149,12 @@ mod tests {
                 ("HAPROXY_FRONTEND_HEAD", ""),
             ]),
         );
-        assert_eq!(t.get(Tpl::BackendHead), "env\nbody");
-        assert_eq!(t.get(Tpl::FrontendHead), "from file");
+        assert_eq!(t.get(Tpl::BackendHead).text(), "env\nbody");
+        assert_eq!(t.get(Tpl::FrontendHead).text(), "from file");
         let t = Templates::new(&files, &BTreeMap::new());
-        assert_eq!(t.get(Tpl::BackendHead), "file\nbody\n");
+        assert_eq!(t.get(Tpl::BackendHead).text(), "file\nbody\n");
         assert_eq!(
-            Templates::default().get(Tpl::BackendHead),
+            Templates::default().get(Tpl::BackendHead).text(),
             "\nbackend {backend}\n  balance {balance}\n  mode {mode}\n"
         );
     }
@@ -161,7 +163,7 @@ mod tests {
     fn overridden_head_gets_no_options_and_is_checked() {
         let ok = "global\n  stats socket /x expose-fd listeners\n";
         let t = Templates::new(&BTreeMap::new(), &env(&[("HAPROXY_HEAD", ok)]));
-        assert_eq!(t.get(Tpl::Head), ok);
+        assert_eq!(t.get(Tpl::Head).text(), ok);
         assert!(t.check_head().is_ok());
         for bad in [
             "global\n  daemon\n  expose-fd listeners\n",

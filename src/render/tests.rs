@@ -38,7 +38,8 @@ fn render_with(
     opts: &RenderOptions,
     templates: &Templates,
 ) -> Result<Rendered, RenderError> {
-    let apps = Apps::from_value(json!({ "apps": apps }))?;
+    let doc = json!({ "apps": apps });
+    let apps = Apps::from_value(&doc)?;
     render(&apps, opts, templates, &hosts())
 }
 
@@ -62,7 +63,7 @@ fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 /// The text after the default HEAD (which is long and tested elsewhere).
 fn body(cfg: &str) -> &str {
     let head = Templates::default();
-    &cfg[head.get(super::defaults::Tpl::Head).len()..]
+    &cfg[head.get(super::defaults::Tpl::Head).text().len()..]
 }
 
 #[test]
@@ -423,7 +424,8 @@ fn health_check_option_filters_tasks() {
         health_check: true,
         ..all_groups()
     };
-    let apps = Apps::from_value(json!({"apps": [app.clone()]})).expect("apps");
+    let doc = json!({"apps": [app.clone()]});
+    let apps = Apps::from_value(&doc).expect("apps");
     let checked = render(&apps, &opts, &Templates::default(), &hosts())
         .expect("render")
         .haproxy_cfg;
