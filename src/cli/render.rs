@@ -94,7 +94,8 @@ pub fn cmd_render(ui: &mut Ui, ctx: &Context, args: &RenderArgs) -> anyhow::Resu
         .map_err(|e| CliError::new(ExitCode::Usage, e.to_string()))?;
     let templates = templates(ctx, args.templates.as_deref())?;
     let resolver = resolver(args.hosts.as_deref())?;
-    let apps = load_apps(ctx, args.apps.as_deref())?;
+    let input = read_apps(ctx, args.apps.as_deref())?;
+    let apps = parse_apps(&input, args.apps.as_deref())?;
     let rendered = render::render(&apps, &opts, &templates, resolver.as_ref())?;
 
     if let Some(dir) = &args.output {
@@ -204,26 +205,37 @@ fn resolver(hosts: Option<&Path>) -> anyhow::Result<Box<dyn Resolver>> {
     Ok(Box::new(resolved))
 }
 
-fn load_apps(ctx: &Context, file: Option<&Path>) -> anyhow::Result<Apps> {
-    let parsed = match file {
+/// The apps document as read: file bytes, or Marathon's parsed body.
+enum AppsInput {
+    Bytes(Vec<u8>),
+    Marathon(serde_json::Value),
+}
+
+fn read_apps(ctx: &Context, file: Option<&Path>) -> anyhow::Result<AppsInput> {
+    Ok(match file {
         Some(path) if path == Path::new("-") => {
             let mut bytes = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut bytes)
                 .context("reading the apps JSON from stdin")?;
-            Apps::from_slice(&bytes)
+            AppsInput::Bytes(bytes)
         }
-        Some(path) => Apps::from_slice(&fs_err::read(path)?),
-        None => {
-            let marathon = ctx.marathon()?;
-            let body = marathon
+        Some(path) => AppsInput::Bytes(fs_err::read(path)?),
+        None => AppsInput::Marathon(
+            ctx.marathon()?
                 .list_apps_raw(&AppQuery {
                     embed_tasks: true,
                     ..AppQuery::default()
                 })
-                .context("reading apps from Marathon")?;
-            Apps::from_value(body)
-        }
+                .context("reading apps from Marathon")?,
+        ),
+    })
+}
+
+fn parse_apps<'a>(input: &'a AppsInput, file: Option<&Path>) -> anyhow::Result<Apps<'a>> {
+    let parsed = match input {
+        AppsInput::Bytes(bytes) => Apps::from_slice(bytes),
+        AppsInput::Marathon(body) => Apps::from_value(body),
     };
     parsed.map_err(|e| {
         let source = file.map_or_else(
