@@ -7,9 +7,11 @@
 
 pub mod cli;
 pub mod context;
+pub mod deploy;
 pub mod env;
 pub mod error;
 pub mod jq;
+pub mod lb;
 pub mod marathon;
 pub mod output;
 
