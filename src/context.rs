@@ -1,20 +1,52 @@
 //! Resolved settings for one run: the global flags and the environment,
-//! turned into clients on first use (so offline commands need no cluster).
+//! turned into a [`Connection`] and clients on first use (so offline
+//! commands need no cluster). Once resolved, nothing changes for the run.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+use anyhow::Context as _;
 
 use crate::cli::GlobalArgs;
+use crate::dcos::auth::{ClusterAuth, CredentialPrompt, Relogin, Secret};
+use crate::dcos::config::{self, Connection};
 use crate::env::Env;
+use crate::http::{self, HttpSettings};
+use crate::marathon::MarathonClient;
+use crate::output::{Terminal, Ui, Verbosity};
 
 /// Everything a command needs from outside: flags, environment, clients.
 #[derive(Debug)]
 pub struct Context {
     global: GlobalArgs,
     env: Env,
+    interactive: bool,
+    connection: OnceLock<Arc<Connection>>,
+    marathon: OnceLock<MarathonClient>,
+    lb_http: OnceLock<reqwest::blocking::Client>,
+    lb_settings: OnceLock<BTreeMap<String, String>>,
 }
 
 impl Context {
     /// A context over parsed global flags and an environment snapshot.
     pub fn new(global: GlobalArgs, env: Env) -> Self {
-        Self { global, env }
+        Self {
+            global,
+            env,
+            interactive: false,
+            connection: OnceLock::new(),
+            marathon: OnceLock::new(),
+            lb_http: OnceLock::new(),
+            lb_settings: OnceLock::new(),
+        }
+    }
+
+    /// Allows asking for a user name and password when the cluster answers
+    /// 401 (only when stdin and stderr are terminals).
+    #[must_use]
+    pub fn interactive(mut self, interactive: bool) -> Self {
+        self.interactive = interactive;
+        self
     }
 
     /// The global flags.
@@ -25,5 +57,98 @@ impl Context {
     /// The environment snapshot.
     pub fn env(&self) -> &Env {
         &self.env
+    }
+
+    /// The cluster connection: resolved on first call, then fixed.
+    pub fn connection(&self) -> anyhow::Result<Arc<Connection>> {
+        if let Some(connection) = self.connection.get() {
+            return Ok(connection.clone());
+        }
+        let resolved = Arc::new(config::resolve(&self.global, &self.env)?);
+        Ok(self.connection.get_or_init(|| resolved).clone())
+    }
+
+    /// The TLS and timeout settings of this run.
+    pub fn http_settings(&self) -> anyhow::Result<HttpSettings> {
+        let connection = self.connection()?;
+        Ok(HttpSettings {
+            tls: connection.tls.clone(),
+            timeout: connection.timeout,
+        })
+    }
+
+    /// The Marathon client (clones share credentials and re-logins).
+    pub fn marathon(&self) -> anyhow::Result<MarathonClient> {
+        if let Some(client) = self.marathon.get() {
+            return Ok(client.clone());
+        }
+        let connection = self.connection()?;
+        let settings = self.http_settings()?;
+        let api = http::api_client(&settings)?;
+        let stream = http::stream_client(&settings)?;
+        let relogin = match (&connection.service_account, self.interactive) {
+            (Some(account), _) => Some(Relogin::ServiceAccount(account.clone())),
+            (None, true) => Some(Relogin::Interactive(Box::new(TerminalPrompt))),
+            (None, false) => None,
+        };
+        // A service account logs in first unless a token came from --token.
+        let token = match relogin {
+            Some(Relogin::ServiceAccount(_)) if !connection.token_from_flag => None,
+            _ => connection.token.clone(),
+        };
+        let auth = ClusterAuth::new(
+            connection.dcos_url.as_ref(),
+            token,
+            relogin,
+            connection
+                .basic_auth
+                .clone()
+                .map(|basic| (&connection.marathon_url, basic)),
+        );
+        let client = MarathonClient::new(
+            connection.marathon_url.clone(),
+            api,
+            stream,
+            Arc::new(auth),
+            connection.timeout,
+        );
+        Ok(self.marathon.get_or_init(|| client).clone())
+    }
+
+    /// A client for marathon-lb's endpoints (port 9090): this run's TLS and
+    /// timeout settings and NO credentials.
+    pub fn lb_http(&self) -> anyhow::Result<reqwest::blocking::Client> {
+        if let Some(client) = self.lb_http.get() {
+            return Ok(client.clone());
+        }
+        let client = http::api_client(&self.http_settings()?)
+            .context("setting up the marathon-lb HTTP client")?;
+        Ok(self.lb_http.get_or_init(|| client).clone())
+    }
+
+    /// One of our `[lb]` settings (`dcos config set lb.<key> …`, or the
+    /// `DCOS_LB_<KEY>` variable the dcos CLI derives from it), e.g.
+    /// `ctx.lb_setting("marathon_lb_url")`. Keys are case-insensitive.
+    pub fn lb_setting(&self, key: &str) -> Option<String> {
+        self.lb_settings
+            .get_or_init(|| config::lb_settings(&self.env))
+            .get(&key.to_lowercase())
+            .cloned()
+    }
+}
+
+/// Asks for a user name and a hidden password on the terminal.
+struct TerminalPrompt;
+
+impl CredentialPrompt for TerminalPrompt {
+    fn ask(&self) -> Option<(String, Secret)> {
+        let mut ui = Ui::new(false, Verbosity::Normal, Terminal::detect(None));
+        ui.info("Authentication required: log in to the cluster (for this run only).");
+        let user = ui.prompt_line("Username: ").ok()?;
+        if user.trim().is_empty() {
+            return None;
+        }
+        let password = ui.prompt_password("Password: ").ok()?;
+        Some((user.trim().to_string(), Secret::new(password)))
     }
 }

@@ -132,6 +132,15 @@ pub fn exit_code_for(err: &anyhow::Error) -> ExitCode {
         if let Some(e) = cause.downcast_ref::<crate::jq::JqError>() {
             return e.exit_code();
         }
+        if let Some(e) = cause.downcast_ref::<crate::dcos::config::ConfigError>() {
+            return e.exit_code();
+        }
+        if let Some(e) = cause.downcast_ref::<crate::dcos::auth::AuthError>() {
+            return e.exit_code();
+        }
+        if let Some(e) = cause.downcast_ref::<crate::http::HttpError>() {
+            return e.exit_code();
+        }
     }
     ExitCode::Failure
 }

@@ -7,9 +7,11 @@
 
 pub mod cli;
 pub mod context;
+pub mod dcos;
 pub mod deploy;
 pub mod env;
 pub mod error;
+pub mod http;
 pub mod jq;
 pub mod lb;
 pub mod marathon;
@@ -62,7 +64,7 @@ pub fn run(args: Vec<OsString>, env: Env) -> u8 {
     );
     let verbosity = verbosity(&cli, &env);
     let mut ui = Ui::new(color, verbosity, terminal);
-    let ctx = Context::new(cli.global.clone(), env);
+    let ctx = Context::new(cli.global.clone(), env).interactive(ui.can_prompt());
     match cli::dispatch(&mut ui, &ctx, &cli.command) {
         Ok(code) => code.code(),
         Err(err) if is_broken_pipe(&err) => ExitCode::Success.code(),

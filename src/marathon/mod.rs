@@ -1,8 +1,16 @@
 //! Marathon: the REST client, its typed responses, the SSE event parser, app
-//! ids and the labels marathon-lb reads.
+//! ids, health verdicts, waiting on events, and the labels marathon-lb reads.
 
+pub mod app_id;
+pub mod client;
+pub mod events;
+pub mod health;
 pub mod labels;
 pub mod types;
+pub mod wait;
+
+pub use client::{AppQuery, KillResult, MarathonClient};
+pub use events::{EventStream, MarathonEvent};
 
 use crate::error::{ExitCode, HasExitCode};
 
@@ -77,6 +85,9 @@ pub enum MarathonError {
         /// What the transport said.
         detail: String,
     },
+    /// Logging in (service account or interactive) failed.
+    #[error(transparent)]
+    Auth(#[from] crate::dcos::auth::AuthError),
     /// The response was not the JSON we expected.
     #[error("unexpected response from {url}: {detail}")]
     Decode {
@@ -90,7 +101,7 @@ pub enum MarathonError {
 impl HasExitCode for MarathonError {
     fn exit_code(&self) -> ExitCode {
         match self {
-            Self::Unauthorized | Self::Forbidden => ExitCode::Auth,
+            Self::Unauthorized | Self::Forbidden | Self::Auth(_) => ExitCode::Auth,
             Self::Invalid { .. } => ExitCode::InvalidInput,
             _ => ExitCode::Marathon,
         }
