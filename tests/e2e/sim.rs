@@ -25,6 +25,15 @@ fn start() -> MarathonSim {
     })
 }
 
+/// A simulator whose tasks take `delay_ms` to start listening.
+fn start_slow(delay_ms: u64) -> MarathonSim {
+    MarathonSim::start(SimConfig {
+        time_scale: SCALE,
+        task_start_delay: Duration::from_millis(delay_ms),
+        ..SimConfig::default()
+    })
+}
+
 /// A simulator with `app` created and its deployment finished.
 fn running(app: Value) -> MarathonSim {
     let sim = start();
@@ -108,11 +117,7 @@ fn deployment_ids(sim: &MarathonSim) -> Vec<String> {
 
 #[test]
 fn create_runs_real_healthy_tasks_behind_a_locking_deployment() {
-    let sim = MarathonSim::start(SimConfig {
-        time_scale: SCALE,
-        task_start_delay: Duration::from_millis(800),
-        ..SimConfig::default()
-    });
+    let sim = start_slow(800);
     let (status, header, app) = call(
         "POST",
         &format!("{}/v2/apps", sim.url()),
@@ -203,7 +208,7 @@ fn create_runs_real_healthy_tasks_behind_a_locking_deployment() {
 
 #[test]
 fn force_replaces_the_deployment_and_restarts_every_task() {
-    let sim = start();
+    let sim = start_slow(300);
     let first = sim.create_app(web_app("/api", 2));
     assert!(wait_until(WAIT, || sim.tasks("/api").len() == 2));
     let (status, header, body) = call(
@@ -218,6 +223,11 @@ fn force_replaces_the_deployment_and_restarts_every_task() {
         deployment_ids(&sim),
         std::slice::from_ref(&second),
         "the forced deployment replaced {first}"
+    );
+    let overlap = wait_until(WAIT, || sim.tasks("/api").len() == 4);
+    assert!(
+        overlap,
+        "minimumHealthCapacity 1 starts new tasks before killing old ones"
     );
     assert_eq!(
         sim.deployments()[0]["currentActions"][0]["action"],
@@ -620,15 +630,13 @@ fn rollback_and_forced_stop_of_deployments() {
         .as_str()
         .expect("rollback deployment")
         .to_owned();
-    assert_eq!(
-        sim.deployments()[0]["steps"][0]["actions"][0]["action"],
-        "StopApplication"
-    );
-    assert!(sim.wait_for_deployments(WAIT));
+    assert_ne!(rollback, deployment);
     assert!(
         sim.app("/stuck").is_none(),
         "rolling back a create removes the app"
     );
+    assert!(sim.wait_for_deployments(WAIT));
+    assert!(sim.tasks("/stuck").is_empty());
 
     let stuck = sim.create_app(web_app("/stuck", 1));
     let (status, _, body) = call(

@@ -780,8 +780,19 @@ impl State {
     fn launch(&mut self, ctx: &Ctx, app_id: &str) {
         let app = &self.apps[app_id];
         let specs = app::port_specs(&app.def);
-        let ports: Vec<u16> = specs.iter().map(|_| process::free_port()).collect();
-        let listen_port = ports.first().copied().unwrap_or_else(process::free_port);
+        let mut taken: BTreeSet<u16> = self
+            .tasks
+            .values()
+            .flat_map(|t| t.ports.iter().copied().chain([t.listen_port]))
+            .collect();
+        let mut fresh_port = || loop {
+            let port = process::free_port();
+            if taken.insert(port) {
+                break port;
+            }
+        };
+        let ports: Vec<u16> = specs.iter().map(|_| fresh_port()).collect();
+        let listen_port = ports.first().copied().unwrap_or_else(fresh_port);
         let instance_id = format!("{}.instance-{}", app::id_for_task(app_id), clock::uuid());
         let id = format!("{instance_id}._app.1");
         let mut env = vec![(

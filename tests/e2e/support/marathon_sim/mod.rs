@@ -13,6 +13,24 @@
 //! Durations from app definitions (health check intervals, grace periods,
 //! kill grace periods, backoff) are multiplied by [`SimConfig::time_scale`];
 //! fractional seconds are accepted too.
+//!
+//! ```ignore
+//! let sim = MarathonSim::start(SimConfig { token: Some("t".into()), time_scale: 0.1, ..SimConfig::default() });
+//! sim.create_app(json!({"id": "/web-blue", "cmd": "x", "instances": 2,
+//!     "healthChecks": [{"protocol": "MESOS_HTTP", "path": "/health", "intervalSeconds": 1}]}));
+//! assert!(sim.wait_for_deployments(Duration::from_secs(10)));
+//! // run the CLI against sim.dcos_url() (Marathon at + "/service/marathon") or sim.url()
+//! sim.inject(Fault::status(503).on("GET", "/v2/apps").times(2));
+//! let puts: Vec<Recorded> = sim.write_requests();
+//! ```
+//!
+//! Known simplifications: the task process is always `task_server` (`cmd`,
+//! `args` and containers are stored, not run); one deployment per app (a
+//! `tasks/delete?scale=true` over several apps starts one each); events use
+//! the light plan format whatever `plan-format` says, and
+//! `event_stream_attached` is sent even when filtered out; `COMMAND` health
+//! checks pass while the process runs; pods, groups and readiness checks are
+//! not simulated.
 
 mod api;
 mod app;
