@@ -16,6 +16,7 @@ pub mod jq;
 pub mod lb;
 pub mod marathon;
 pub mod output;
+pub mod render;
 
 use std::ffi::OsString;
 use std::io;

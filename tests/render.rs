@@ -1,0 +1,388 @@
+//! Integration tests of `dcos_lb::render`: the marathon-lb conformance
+//! cases (byte-identical output), the server-id vectors, and `haproxy -c`
+//! on every rendered configuration.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::net::Ipv4Addr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use dcos_lb::render::{
+    Apps, RenderError, RenderOptions, Rendered, Templates, render, server_id, validate,
+};
+use serde_json::Value;
+
+/// The shared conformance folder: `$DCOS_LB_CONFORMANCE_DIR`, else
+/// `../shared/conformance` beside the checkout. `None` (after a note) when
+/// it is missing outside CI; a panic when missing in CI.
+fn conformance_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("DCOS_LB_CONFORMANCE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"));
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "conformance data missing at {} (CI=true)",
+        dir.display()
+    );
+    println!(
+        "note: conformance data not found at {}; skipped",
+        dir.display()
+    );
+    None
+}
+
+/// One conformance case prepared for rendering.
+struct Case {
+    name: String,
+    dir: PathBuf,
+    apps: Apps,
+    opts: RenderOptions,
+    templates: Templates,
+    hosts: HashMap<String, Ipv4Addr>,
+    expect_error: bool,
+    usage_error: Option<RenderError>,
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(
+        &fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Builds a case from its folder, reading marathon-lb's argv spelling.
+fn load_case(dir: &Path) -> Case {
+    let args = read_json(&dir.join("args.json"));
+    let argv: Vec<String> = args["argv"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let env: BTreeMap<String, String> = args["env"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut opts = RenderOptions {
+        framework_name: env.get("FRAMEWORK_NAME").cloned(),
+        ..RenderOptions::default()
+    };
+    let mut hosts = HashMap::new();
+    let mut files = BTreeMap::new();
+    let mut it = argv.iter();
+    while let Some(a) = it.next() {
+        let mut value = || {
+            it.next()
+                .cloned()
+                .unwrap_or_else(|| panic!("{a} needs a value"))
+        };
+        match a.as_str() {
+            "--group" => {
+                let g = value();
+                opts.groups.push(g);
+            }
+            "--haproxy-map" => opts.haproxy_map = true,
+            "--dont-bind-http-https" => opts.bind_http_https = false,
+            "--group-https-by-vhost" => opts.group_https_by_vhost = true,
+            "--strict-mode" => opts.strict_mode = true,
+            "--health-check" => opts.health_check = true,
+            "--ssl-certs" => opts.ssl_certs = RenderOptions::ssl_certs_from_arg(&value()),
+            "--haproxy-config" => opts.haproxy_config_path = value(),
+            "--min-serv-port-ip-per-task" => {
+                opts.min_serv_port_ip_per_task = value().parse().expect("port");
+            }
+            "--max-serv-port-ip-per-task" => {
+                opts.max_serv_port_ip_per_task = value().parse().expect("port");
+            }
+            "--hosts" => {
+                let table = read_json(&dir.join(value()));
+                for (k, v) in table.as_object().expect("hosts object") {
+                    hosts.insert(
+                        k.clone(),
+                        v.as_str().and_then(|s| s.parse().ok()).expect("ipv4"),
+                    );
+                }
+            }
+            "--templates" => {
+                let tdir = dir.join(value());
+                for e in fs::read_dir(&tdir).expect("templates dir") {
+                    let e = e.expect("entry");
+                    let text = fs::read_to_string(e.path()).expect("template file");
+                    files.insert(e.file_name().to_string_lossy().into_owned(), text);
+                }
+            }
+            other => panic!("{}: unknown option {other}", dir.display()),
+        }
+    }
+    let apps = Apps::from_slice(&fs::read(dir.join("apps.json")).expect("apps.json"))
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    Case {
+        name: dir
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned(),
+        dir: dir.to_path_buf(),
+        apps,
+        usage_error: opts.check().err(),
+        opts,
+        templates: Templates::new(&files, &env),
+        hosts,
+        expect_error: args["expect_error"].as_bool().unwrap_or(false),
+    }
+}
+
+fn run_case(case: &Case) -> Result<Rendered, RenderError> {
+    if let Some(e) = &case.usage_error {
+        return Err(e.clone());
+    }
+    render(&case.apps, &case.opts, &case.templates, &case.hosts)
+}
+
+/// All case folders (filtered by `$DCOS_LB_CASE`, a substring of the name).
+fn cases(root: &Path) -> Vec<Case> {
+    let filter = std::env::var("DCOS_LB_CASE").unwrap_or_default();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(root.join("marathon-lb-tests"))
+        .expect("marathon-lb-tests")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("args.json").is_file())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().contains(&filter))
+        })
+        .collect();
+    dirs.sort();
+    dirs.iter().map(|d| load_case(d)).collect()
+}
+
+/// A readable account of the first difference between two texts.
+fn first_difference(expected: &str, actual: &str) -> String {
+    let e: Vec<&str> = expected.split_inclusive('\n').collect();
+    let a: Vec<&str> = actual.split_inclusive('\n').collect();
+    let i = e.iter().zip(&a).take_while(|(x, y)| x == y).count();
+    let from = i.saturating_sub(2);
+    let show = |lines: &[&str]| -> String {
+        lines
+            .iter()
+            .enumerate()
+            .skip(from)
+            .take(i - from + 4)
+            .map(|(n, l)| format!("    {:>4}{} {l:?}\n", n + 1, if n == i { ">" } else { " " }))
+            .collect()
+    };
+    format!(
+        "  first difference at line {} (expected {} lines, got {}):\n  expected:\n{}  actual:\n{}",
+        i + 1,
+        e.len(),
+        a.len(),
+        show(&e),
+        show(&a)
+    )
+}
+
+fn compare(
+    what: &str,
+    expected_path: &Path,
+    actual: Option<&str>,
+    failures: &mut Vec<String>,
+    name: &str,
+) {
+    let expected = fs::read_to_string(expected_path).ok();
+    match (expected, actual) {
+        (Some(e), Some(a)) if e == a => {}
+        (Some(e), Some(a)) => failures.push(format!(
+            "{name}: {what} differs\n{}",
+            first_difference(&e, a)
+        )),
+        (Some(_), None) => failures.push(format!("{name}: {what} expected but not produced")),
+        (None, Some(a)) if !a.is_empty() => {
+            failures.push(format!("{name}: {what} produced but not expected"));
+        }
+        (None, _) => {}
+    }
+}
+
+#[test]
+fn conformance_cases_render_byte_identical() {
+    let Some(root) = conformance_dir() else {
+        return;
+    };
+    let cases = cases(&root);
+    let mut failures = Vec::new();
+    for case in &cases {
+        match (run_case(case), case.expect_error) {
+            (Ok(out), false) => {
+                compare(
+                    "haproxy.cfg",
+                    &case.dir.join("haproxy.cfg"),
+                    Some(&out.haproxy_cfg),
+                    &mut failures,
+                    &case.name,
+                );
+                compare(
+                    "domain2backend.map",
+                    &case.dir.join("domain2backend.map"),
+                    out.domain2backend_map.as_deref(),
+                    &mut failures,
+                    &case.name,
+                );
+                compare(
+                    "app2backend.map",
+                    &case.dir.join("app2backend.map"),
+                    out.app2backend_map.as_deref(),
+                    &mut failures,
+                    &case.name,
+                );
+            }
+            (Ok(_), true) => failures.push(format!(
+                "{}: rendered, but marathon-lb fails on it",
+                case.name
+            )),
+            (Err(e), false) => failures.push(format!("{}: render failed: {e}", case.name)),
+            (Err(e), true) => println!("{}: fails as expected: {e}", case.name),
+        }
+    }
+    for f in &failures {
+        println!("{f}");
+    }
+    println!(
+        "conformance: {} passed, {} failed",
+        cases.len() - failures.len(),
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} conformance cases failed",
+        failures.len(),
+        cases.len()
+    );
+}
+
+#[test]
+fn server_id_vectors() {
+    let Some(root) = conformance_dir() else {
+        return;
+    };
+    let v = read_json(&root.join("server-id-vectors.json"));
+    let singles = v["singles"].as_array().expect("singles");
+    for s in singles {
+        let name = s["name"].as_str().expect("name");
+        assert_eq!(
+            Some(u64::from(server_id(name, &mut Default::default()))),
+            s["id"].as_u64(),
+            "{name}"
+        );
+    }
+    let sequences = v["sequences"].as_array().expect("sequences");
+    let mut collisions = 0;
+    for seq in sequences {
+        let mut taken = Default::default();
+        let names = seq["names"].as_array().expect("names");
+        let ids = seq["ids"].as_array().expect("ids");
+        for (n, id) in names.iter().zip(ids) {
+            assert_eq!(
+                Some(u64::from(server_id(n.as_str().expect("name"), &mut taken))),
+                id.as_u64(),
+                "{n}"
+            );
+        }
+        collisions += seq["collided"].as_array().map_or(0, Vec::len);
+    }
+    assert!(!singles.is_empty() && !sequences.is_empty());
+    println!(
+        "server ids: {} singles, {} sequences, {collisions} collisions",
+        singles.len(),
+        sequences.len()
+    );
+}
+
+/// Path of the `haproxy` binary, if installed.
+fn haproxy_binary() -> Option<PathBuf> {
+    [
+        "/usr/sbin/haproxy",
+        "/usr/bin/haproxy",
+        "/usr/local/sbin/haproxy",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.is_file())
+}
+
+#[test]
+fn rendered_configs_pass_haproxy_check() {
+    let Some(root) = conformance_dir() else {
+        return;
+    };
+    let Some(haproxy) = haproxy_binary() else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "haproxy is not installed (CI=true)"
+        );
+        println!("note: haproxy not installed; skipped");
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut accepted = 0;
+    let mut rejected_as_expected = 0;
+    let mut failures = Vec::new();
+    for case in cases(&root) {
+        let Ok(out) = run_case(&case) else { continue };
+        let cfg = validate::prepare_standins(&out.haproxy_cfg, tmp.path()).expect("stand-ins");
+        let cfg_path = tmp.path().join(format!("{}.cfg", case.name));
+        fs::write(&cfg_path, &cfg).expect("write cfg");
+        let result = Command::new(&haproxy)
+            .arg("-c")
+            .arg("-f")
+            .arg(&cfg_path)
+            .output()
+            .expect("run haproxy");
+        // Configurations HAProxy must refuse, and a word its message has.
+        let mut removed: Vec<(usize, &str)> = validate::removed_directives(&out.haproxy_cfg);
+        removed.extend(
+            validate::binds_without_ca_file(&out.haproxy_cfg)
+                .into_iter()
+                .map(|line| (line, "no CA file specified")),
+        );
+        let log = String::from_utf8_lossy(&result.stderr).into_owned()
+            + &String::from_utf8_lossy(&result.stdout);
+        match (result.status.success(), removed.is_empty()) {
+            (true, true) => accepted += 1,
+            (false, false) => {
+                let named = removed.iter().all(|(_, d)| log.contains(d));
+                if named {
+                    rejected_as_expected += 1;
+                } else {
+                    failures.push(format!(
+                        "{}: rejected, but not for {removed:?}:\n{log}",
+                        case.name
+                    ));
+                }
+            }
+            (true, false) => failures.push(format!("{}: accepted despite {removed:?}", case.name)),
+            (false, true) => failures.push(format!("{}: haproxy -c failed:\n{log}", case.name)),
+        }
+    }
+    for f in &failures {
+        println!("{f}");
+    }
+    println!(
+        "haproxy -c: {accepted} accepted, {rejected_as_expected} rejected for removed directives or verify without ca-file, {} failed",
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} configurations failed haproxy -c",
+        failures.len()
+    );
+}
