@@ -2,4 +2,6 @@
 //! it and the HAProxy pids from every instance ([`client`]), and finding the
 //! instances ([`discover`]).
 
+pub mod client;
+pub mod discover;
 pub mod stats;
