@@ -39,9 +39,10 @@ A task is killed only when it is MAINT with no session on every marathon-lb.";
 /// Flags shared by deploy, split, promote and rollback.
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
-    /// marathon-lb stats URL; every IPv4 address of its host is one instance.
+    /// marathon-lb stats URL; every IPv4 address of its host is one instance
+    /// (repeatable).
     #[arg(short = 'l', long = "marathon-lb", value_name = "URL")]
-    pub marathon_lb: Option<String>,
+    pub marathon_lb: Vec<String>,
     /// The marathon-lb app whose tasks are the instances, when -l is not given.
     #[arg(long, default_value = "/marathon-lb", value_name = "APP")]
     pub lb_app: String,
@@ -212,12 +213,16 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 /// The marathon-lb instances: `-l` (every IPv4 address of its host), the
 /// `lb.marathon_lb_url` setting, else the tasks of `--lb-app`.
 fn lb_urls(ctx: &Context, args: &RunArgs) -> anyhow::Result<Vec<String>> {
-    if let Some(url) = args
-        .marathon_lb
-        .clone()
-        .or_else(|| ctx.lb_setting("marathon_lb_url"))
-    {
-        return Ok(discover::from_url(&url)?);
+    let given: Vec<String> = match ctx.lb_setting("marathon_lb_url") {
+        Some(url) if args.marathon_lb.is_empty() => vec![url],
+        _ => args.marathon_lb.clone(),
+    };
+    if !given.is_empty() {
+        let mut urls = Vec::new();
+        for url in &given {
+            urls.extend(discover::from_url(url)?);
+        }
+        return Ok(urls);
     }
     let app = ctx
         .marathon()?

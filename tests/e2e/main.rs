@@ -1,4 +1,5 @@
 //! The end-to-end test binary: one binary for all end-to-end tests.
 
+mod deploy;
 mod sim;
 mod support;

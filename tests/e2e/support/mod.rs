@@ -1,3 +1,5 @@
 //! Test support shared by the end-to-end tests.
 
+pub mod lb_standin;
+pub mod load;
 pub mod marathon_sim;
