@@ -484,6 +484,47 @@ pub fn task_addrs(task: &Task, host_ips: &BTreeMap<String, Vec<String>>) -> Vec<
     addrs
 }
 
+/// The server names marathon-lb gives a task (`ip_port`, or
+/// `host_ip_port` when the host is a name), every character outside
+/// `[A-Za-z0-9-]` turned into `_`. Used when HAProxy leaves the `addr`
+/// column empty (it does for servers without health checks).
+pub fn task_server_names(task: &Task, host_ips: &BTreeMap<String, Vec<String>>) -> Vec<String> {
+    let sanitize = |s: String| {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect::<String>()
+    };
+    let mut ips: Vec<String> = host_ips.get(&task.host).cloned().unwrap_or_default();
+    ips.push(task.host.clone());
+    ips.extend(task.ip_addresses.iter().map(|a| a.ip_address.clone()));
+    let mut names = Vec::new();
+    for ip in &ips {
+        for port in &task.ports {
+            names.push(sanitize(format!("{ip}_{port}")));
+            names.push(sanitize(format!("{}_{ip}_{port}", task.host)));
+        }
+    }
+    names
+}
+
+/// Whether a stats row is the server of a task: by `addr` when HAProxy
+/// reports it, else by marathon-lb's server name (a collision suffix after
+/// a space is ignored).
+fn row_is_task(row: &StatsRow, addrs: &[String], names: &[String]) -> bool {
+    match &row.addr {
+        Some(addr) => addrs.contains(addr),
+        None => names
+            .iter()
+            .any(|n| row.svname.split(' ').next() == Some(n.as_str())),
+    }
+}
+
 /// One LB's stats, or why they could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LbSample {
@@ -524,8 +565,8 @@ pub struct DrainReport {
 }
 
 /// Which of `tasks` are drained on every LB: the server with the task's
-/// address is `MAINT` with `scur = qcur = 0` (or gone from a backend that
-/// exists). A task missing from an unreadable LB is never drained.
+/// address is `MAINT` with `scur = qcur = 0`. A task missing from a
+/// backend, or on an unreadable LB, is never drained.
 pub fn drain_report(
     tasks: &[Task],
     backend: &str,
@@ -553,6 +594,7 @@ pub fn drain_report(
     }
     for task in tasks {
         let addrs = task_addrs(task, host_ips);
+        let names = task_server_names(task, host_ips);
         let mut out_everywhere = true;
         let mut quiet_everywhere = true;
         for sample in samples {
@@ -571,9 +613,7 @@ pub fn drain_report(
                     .push(blocker("LB unreachable".into(), 0, first_addr));
                 continue;
             };
-            let backend_exists = rows.iter().any(|r| r.pxname == backend);
-            let server = stats::servers(rows, backend)
-                .find(|r| r.addr.as_ref().is_some_and(|a| addrs.contains(a)));
+            let server = stats::servers(rows, backend).find(|r| row_is_task(r, &addrs, &names));
             match server {
                 Some(row) if row.is_maint() => {
                     if row.has_sessions() {
@@ -593,12 +633,13 @@ pub fn drain_report(
                         .blockers
                         .push(blocker(row.status.clone(), row.scur + row.qcur, addr));
                 }
-                None if backend_exists => {}
                 None => {
                     out_everywhere = false;
-                    report
-                        .blockers
-                        .push(blocker(format!("no backend {backend}"), 0, first_addr));
+                    report.blockers.push(blocker(
+                        format!("not listed in {backend}"),
+                        0,
+                        first_addr,
+                    ));
                 }
             }
         }
@@ -930,6 +971,46 @@ mod tests {
         );
         assert_eq!(report.unreachable.len(), 1);
         assert_eq!(report.min_up, 0);
+    }
+
+    #[test]
+    fn servers_without_addr_match_by_marathon_lb_name_and_missing_ones_never_drain() {
+        let ips = BTreeMap::new();
+        let mut t = task("b1", 31001, Some(true));
+        t.host = "127.0.0.1".into();
+        let row = |name: &str, status: &str| StatsRow {
+            pxname: "web_10000".into(),
+            svname: name.into(),
+            status: status.into(),
+            scur: 0,
+            qcur: 0,
+            addr: None,
+        };
+        let lb = |rows: Vec<StatsRow>| LbSample {
+            url: "lb".into(),
+            rows: Ok(rows),
+        };
+        let report = drain_report(
+            &[t.clone()],
+            "web_10000",
+            &[lb(vec![row("127_0_0_1_31001", "MAINT")])],
+            &ips,
+        );
+        assert_eq!(report.drained, ["b1"]);
+        let report = drain_report(
+            &[t.clone()],
+            "web_10000",
+            &[lb(vec![row("127_0_0_1_31001", "no check")])],
+            &ips,
+        );
+        assert!(report.drained.is_empty());
+        let report = drain_report(
+            &[t],
+            "web_10000",
+            &[lb(vec![row("127_0_0_1_39999", "MAINT")])],
+            &ips,
+        );
+        assert!(report.drained.is_empty(), "absent is not drained");
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub fn haproxy_available() -> bool {
 fn head(dir: &Path, stats_port: u16) -> String {
     format!(
         "global\n  maxconn 4096\n  stats socket {dir}/socket mode 600 level admin expose-fd listeners\n  \
-         lua-load {dir}/getpids.lua\n  hard-stop-after 60s\ndefaults\n  retries 3\n  backlog 1000\n  \
+         lua-load {dir}/getpids.lua\ndefaults\n  retries 3\n  backlog 1000\n  \
          maxconn 2000\n  timeout connect 3s\n  timeout client 30s\n  timeout server 30s\n  timeout http-keep-alive 1s\n  \
          timeout http-request 15s\n  timeout queue 30s\n  option dontlognull\n  option http-server-close\n  \
          option redispatch\nlisten stats\n  bind 127.0.0.1:{stats_port}\n  balance\n  mode http\n  stats enable\n  \

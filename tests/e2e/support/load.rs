@@ -5,7 +5,8 @@
 //!
 //! As HTTP clients do (RFC 9112 §9.3.1), a request on a reused keep-alive
 //! connection that the server closed before sending any byte is retried
-//! once on a new connection; such retries are counted separately.
+//! once on a new connection; such retries are counted separately. A
+//! `Connection: close` answer ends the connection, as in any HTTP client.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -54,11 +55,12 @@ enum Failure {
     Other(String),
 }
 
+/// Status, app id, and whether the server asked to close the connection.
 fn request(
     stream: &mut TcpStream,
     keep_alive: bool,
     reused: bool,
-) -> Result<(u16, String), Failure> {
+) -> Result<(u16, String, bool), Failure> {
     let connection = if keep_alive { "keep-alive" } else { "close" };
     let req = format!("GET / HTTP/1.1\r\nHost: load\r\nConnection: {connection}\r\n\r\n");
     let other = |e: std::io::Error| Failure::Other(e.to_string());
@@ -82,14 +84,19 @@ fn request(
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     let mut length = 0usize;
+    let mut close = false;
     loop {
         let mut line = String::new();
         reader.read_line(&mut line).map_err(other)?;
         if line == "\r\n" || line.is_empty() {
             break;
         }
-        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
             length = v.trim().parse().unwrap_or(0);
+        }
+        if lower.starts_with("connection:") && lower.contains("close") {
+            close = true;
         }
     }
     let mut body = vec![0; length];
@@ -104,7 +111,7 @@ fn request(
                 .map(str::to_string)
         })
         .unwrap_or(text.chars().take(40).collect());
-    Ok((status, app))
+    Ok((status, app, close))
 }
 
 fn client(
@@ -137,11 +144,11 @@ fn client(
             };
             let mut stream = stream;
             match request(&mut stream, keep_alive, reused) {
-                Ok(answer) => {
-                    if keep_alive {
+                Ok((status, app, close)) => {
+                    if keep_alive && !close {
                         conn = Some(stream);
                     }
-                    break Ok(answer);
+                    break Ok((status, app));
                 }
                 Err(Failure::IdleClose) if attempt == 0 => {
                     attempt += 1;
