@@ -103,7 +103,12 @@ impl Harness {
             }
             if Instant::now() > deadline {
                 let _ = child.kill();
-                panic!("dcos-lb {} did not finish within {limit:?}", args.join(" "));
+                let output = child.wait_with_output().unwrap();
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                panic!(
+                    "dcos-lb {} did not finish within {limit:?}:\n{stderr}",
+                    args.join(" ")
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }

@@ -7,6 +7,10 @@
 //! connection that the server closed before sending any byte is retried
 //! once on a new connection; such retries are counted separately. A
 //! `Connection: close` answer ends the connection, as in any HTTP client.
+//! A keep-alive connection carries at most [`REQUESTS_PER_CONNECTION`]
+//! requests (as nginx's `keepalive_requests`): an HAProxy worker replaced by
+//! a reload exits once its connections end, and marathon-lb's drain check
+//! waits for that.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -15,6 +19,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
+
+/// Requests on one keep-alive connection before it is closed.
+pub const REQUESTS_PER_CONNECTION: u32 = 50;
 
 /// What the clients saw.
 #[derive(Debug, Default, Clone)]
@@ -123,6 +130,7 @@ fn client(
 ) -> Counts {
     let mut counts = Counts::default();
     let mut conn: Option<TcpStream> = None;
+    let mut used = 0;
     let connect = || {
         let s = TcpStream::connect_timeout(&addr, Duration::from_secs(3))?;
         s.set_read_timeout(Some(Duration::from_secs(10)))?;
@@ -145,7 +153,8 @@ fn client(
             let mut stream = stream;
             match request(&mut stream, keep_alive, reused) {
                 Ok((status, app, close)) => {
-                    if keep_alive && !close {
+                    used = if reused { used + 1 } else { 1 };
+                    if keep_alive && !close && used < REQUESTS_PER_CONNECTION {
                         conn = Some(stream);
                     }
                     break Ok((status, app));
