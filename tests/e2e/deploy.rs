@@ -269,10 +269,7 @@ fn an_lb_that_stops_answering_blocks_every_kill() {
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
     h.lbs[1].freeze();
     let v2 = h.app_file("v2", 2, json!({}));
-    let (code, stderr) = h.run(
-        &["deploy", v2.to_str().unwrap(), "-w", "4", "--timeout", "1"],
-        LIMIT,
-    );
+    let (code, stderr) = h.run(&["deploy", v2.to_str().unwrap(), "-w", "4"], LIMIT);
     h.lbs[1].thaw();
     assert_eq!(code, 5, "{stderr}");
     assert!(stderr.contains(&h.lbs[1].url()), "{stderr}");
