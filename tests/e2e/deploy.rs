@@ -69,6 +69,14 @@ impl Harness {
 
     /// The binary with a clean environment, the simulator and every LB.
     pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = self.plain_command(args);
+        cmd.args(["-f", "-s", "0.5", "--timeout", "10"]);
+        cmd
+    }
+
+    /// The binary with a clean environment, the simulator and every LB,
+    /// without deploy flags.
+    pub fn plain_command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("dcos-lb"));
         cmd.env_clear()
             .env("HOME", self.home.path())
@@ -81,7 +89,6 @@ impl Harness {
         for lb in &self.lbs {
             cmd.arg("-l").arg(lb.url());
         }
-        cmd.args(["-f", "-s", "0.5", "--timeout", "10"]);
         cmd
     }
 

@@ -2,4 +2,5 @@
 
 mod deploy;
 mod sim;
+mod split;
 mod support;
