@@ -726,7 +726,7 @@ impl Machine {
                 )));
             }
             Some(s) if s.instances == 0 && s.tasks.is_empty() => {
-                actions.extend(self.confirm_delete())
+                actions.extend(self.confirm_delete());
             }
             Some(_) => actions.extend(self.request(Pending::Stats, Action::ReadLbStats)),
         }

@@ -248,7 +248,7 @@ pub fn grow(current: u32, want: u32, shrinking: u32, linear: Option<u32>) -> u32
     let next = match linear.filter(|k| *k > 0) {
         Some(k) => current + k,
         None => {
-            let next = current + (current + 1) / 2;
+            let next = current + current.div_ceil(2);
             if next >= shrinking {
                 want
             } else {
