@@ -129,6 +129,15 @@ pub fn exit_code_for(err: &anyhow::Error) -> ExitCode {
         if let Some(e) = cause.downcast_ref::<crate::marathon::MarathonError>() {
             return e.exit_code();
         }
+        if let Some(e) = cause.downcast_ref::<crate::lb::client::LbError>() {
+            return e.exit_code();
+        }
+        if let Some(e) = cause.downcast_ref::<crate::deploy::driver::DeployError>() {
+            return e.exit_code();
+        }
+        if let Some(e) = cause.downcast_ref::<crate::deploy::plan::PlanError>() {
+            return e.exit_code();
+        }
         if let Some(e) = cause.downcast_ref::<crate::jq::JqError>() {
             return e.exit_code();
         }
@@ -147,8 +156,15 @@ pub fn exit_code_for(err: &anyhow::Error) -> ExitCode {
 
 /// Hints attached anywhere in the chain.
 pub fn hints_for(err: &anyhow::Error) -> Vec<String> {
-    err.chain()
+    let mut hints: Vec<String> = err
+        .chain()
         .filter_map(|c| c.downcast_ref::<CliError>())
         .flat_map(|e| e.hints.iter().cloned())
-        .collect()
+        .collect();
+    hints.extend(
+        err.chain()
+            .filter_map(|c| c.downcast_ref::<crate::deploy::driver::DeployError>())
+            .filter_map(|e| e.hint.clone()),
+    );
+    hints
 }

@@ -8,10 +8,12 @@
 pub mod cli;
 pub mod context;
 pub mod dcos;
+pub mod deploy;
 pub mod env;
 pub mod error;
 pub mod http;
 pub mod jq;
+pub mod lb;
 pub mod marathon;
 pub mod output;
 pub mod plugin;

@@ -1,14 +1,409 @@
-//! Placeholder: replaced by the command's owner.
+//! `dcos lb deploy APP.json`: zdd.py's zero-downtime blue/green deploy, with
+//! its flags, short forms, labels and exit codes. Also the runner shared by
+//! `split`, `promote` and `rollback`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::Context as _;
+use clap::Args;
+use serde_json::Value;
 
 use crate::context::Context;
-use crate::error::ExitCode;
+use crate::deploy::driver::{self, DeployError, DrainMetric, LiveIo, MetricReader};
+use crate::deploy::event::DeployEvent;
+use crate::deploy::machine::{Config, Input, Machine, Mode, Outcome};
+use crate::deploy::plan::{self, BuildOptions};
+use crate::error::{CliError, ExitCode};
+use crate::jq::JqFilter;
+use crate::lb::client::LbClient;
+use crate::lb::discover;
 use crate::output::Ui;
 
-/// Deploy flags.
-#[derive(Debug, clap::Args)]
-pub struct DeployArgs {}
+const AFTER_HELP: &str = "\
+Examples:
+  dcos lb deploy app.json -l http://marathon-lb.marathon.mesos:9090 -f
+  dcos lb deploy -j app.json --dry-run             final app JSON and the plan, nothing sent
+  dcos lb deploy app.json --surge -f               start every new instance at once
+  dcos lb deploy app.json --resume -f              finish an interrupted deploy
+  dcos lb deploy app.json --complete-prev -f       go back (same as `dcos lb rollback GROUP`)
+  dcos lb deploy app.json -f --json                NDJSON progress events on stdout
+
+The app needs the labels HAPROXY_DEPLOYMENT_GROUP and HAPROXY_DEPLOYMENT_ALT_PORT.
+Without -l, the marathon-lb instances are the tasks of --lb-app (port 9090).
+A task is killed only when it is MAINT with no session on every marathon-lb.";
+
+/// Flags shared by deploy, split, promote and rollback.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// marathon-lb stats URL; every IPv4 address of its host is one instance
+    /// (repeatable).
+    #[arg(short = 'l', long = "marathon-lb", value_name = "URL")]
+    pub marathon_lb: Vec<String>,
+    /// The marathon-lb app whose tasks are the instances, when -l is not given.
+    #[arg(long, default_value = "/marathon-lb", value_name = "APP")]
+    pub lb_app: String,
+    /// Print the final app JSON and the plan; change nothing.
+    #[arg(short = 'd', long)]
+    pub dry_run: bool,
+    /// Do not ask before creating, killing or deleting.
+    #[arg(short = 'f', long)]
+    pub force: bool,
+    /// Longest wait in seconds between two looks at Marathon (events end it sooner).
+    #[arg(short = 's', long, default_value_t = 5.0, value_name = "SECONDS")]
+    pub step_delay: f64,
+    /// Seconds without progress before stopping (resumable, exit 10).
+    #[arg(short = 'w', long, default_value_t = 300, value_name = "SECONDS")]
+    pub max_wait: u64,
+    /// Grow the new app by this many instances per step instead of +50 %.
+    #[arg(long, value_name = "K")]
+    pub linear_increase: Option<u32>,
+    /// Start every new instance at once, then drain and kill old ones.
+    #[arg(long)]
+    pub surge: bool,
+    /// After --max-wait, kill tasks that still hold sessions instead of stopping.
+    #[arg(long)]
+    pub force_kill_after_max_wait: bool,
+    /// Run before each kill with: old app JSON, task ids JSON, new app JSON.
+    #[arg(long, value_name = "PATH")]
+    pub pre_kill_hook: Option<PathBuf>,
+    /// A per-task metrics URL ({host}, {port}) that must read 0 before a kill.
+    #[arg(long, value_name = "URL-TEMPLATE")]
+    pub drain_metric: Option<String>,
+    /// The Prometheus gauge read from --drain-metric.
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "drain_metric",
+        conflicts_with = "drain_metric_jq"
+    )]
+    pub drain_metric_gauge: Option<String>,
+    /// A jq program over --drain-metric's JSON body that must give 0.
+    #[arg(long, value_name = "EXPR", requires = "drain_metric")]
+    pub drain_metric_jq: Option<String>,
+}
+
+/// Deploy flags (zdd.py's).
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct DeployArgs {
+    /// The app JSON (as zdd.py's -j).
+    #[arg(value_name = "APP.json")]
+    pub app: Option<PathBuf>,
+    /// The app JSON; a bare --json prints NDJSON progress events instead.
+    #[arg(short = 'j', long = "json", value_name = "APP.json", num_args = 0..=1)]
+    pub json: Option<Option<PathBuf>>,
+    /// Instances the new app starts with.
+    #[arg(short = 'i', long, default_value_t = 1, value_name = "N")]
+    pub initial_instances: u32,
+    /// Finish the group's deployment in progress.
+    #[arg(short = 'r', long)]
+    pub resume: bool,
+    /// Hybrid: run N new instances next to target−N old ones.
+    #[arg(short = 'n', long, default_value_t = 0, value_name = "N")]
+    pub new_instances: u32,
+    /// Move a hybrid group entirely to the current (new) app.
+    #[arg(short = 'c', long, conflicts_with_all = ["complete_prev", "resume"])]
+    pub complete_cur: bool,
+    /// Move a hybrid group entirely back to the previous app.
+    #[arg(short = 'p', long, conflicts_with = "resume")]
+    pub complete_prev: bool,
+    /// The group, when no app JSON is given (with --resume/--complete-*).
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+    /// Shared deploy flags.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
 
 /// Runs deploy.
-pub fn cmd_deploy(_ui: &mut Ui, _ctx: &Context, _args: &DeployArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not implemented")
+pub fn cmd_deploy(ui: &mut Ui, ctx: &Context, args: &DeployArgs) -> anyhow::Result<ExitCode> {
+    let ndjson = matches!(args.json, Some(None));
+    let path = args.app.clone().or_else(|| args.json.clone().flatten());
+    let app = path.as_deref().map(read_app).transpose()?;
+    let mode = if args.resume {
+        Mode::Resume
+    } else if args.complete_cur {
+        Mode::CompleteCurrent
+    } else if args.complete_prev {
+        Mode::CompletePrevious
+    } else {
+        Mode::Deploy(app.clone().ok_or_else(|| {
+            CliError::new(ExitCode::Usage, "the app JSON is required")
+                .hint("dcos lb deploy APP.json (or -j APP.json)")
+        })?)
+    };
+    let group = group_of(app.as_ref(), args.group.as_deref())?;
+    run_machine(
+        ui,
+        ctx,
+        &args.run,
+        group,
+        mode,
+        args.initial_instances,
+        args.new_instances,
+        ndjson,
+    )
+}
+
+/// Reads and parses an app JSON file.
+pub fn read_app(path: &std::path::Path) -> anyhow::Result<Value> {
+    let text = fs_err::read_to_string(path).map_err(|e| {
+        CliError::new(
+            ExitCode::InvalidInput,
+            format!("can't read {}: {e}", path.display()),
+        )
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        CliError::new(
+            ExitCode::InvalidInput,
+            format!("{} is not valid JSON: {e}", path.display()),
+        )
+        .into()
+    })
+}
+
+/// The deployment group from the app JSON (validated) or `--group`.
+pub fn group_of(app: Option<&Value>, group: Option<&str>) -> anyhow::Result<String> {
+    match (app, group) {
+        (Some(app), _) => Ok(plan::validate(app)?),
+        (None, Some(group)) => Ok(group.to_string()),
+        (None, None) => {
+            Err(CliError::new(ExitCode::Usage, "give the app JSON or --group GROUP").into())
+        }
+    }
+}
+
+/// `HAPROXY_DEPLOYMENT_STARTED_AT`: zdd.py's `datetime.now().isoformat()`
+/// form (no zone, microseconds), in UTC. marathon-lb cannot compare a
+/// zone-aware date with a naive one, and zdd.py writes naive dates.
+fn started_at() -> String {
+    let since = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = since.as_secs();
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:06}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        since.subsec_micros()
+    )
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// The marathon-lb instances: `-l` (every IPv4 address of its host), the
+/// `lb.marathon_lb_url` setting, else the tasks of `--lb-app`.
+fn lb_urls(ctx: &Context, args: &RunArgs) -> anyhow::Result<Vec<String>> {
+    let given: Vec<String> = match ctx.lb_setting("marathon_lb_url") {
+        Some(url) if args.marathon_lb.is_empty() => vec![url],
+        _ => args.marathon_lb.clone(),
+    };
+    if !given.is_empty() {
+        let mut urls = Vec::new();
+        for url in &given {
+            urls.extend(discover::from_url(url)?);
+        }
+        return Ok(urls);
+    }
+    let app = ctx
+        .marathon()?
+        .app(&args.lb_app)
+        .with_context(|| format!("finding marathon-lb ({})", args.lb_app))?;
+    Ok(discover::from_app(&app)?)
+}
+
+/// Builds the machine and runs it to its end, reporting progress.
+#[allow(clippy::too_many_arguments)]
+pub fn run_machine(
+    ui: &mut Ui,
+    ctx: &Context,
+    args: &RunArgs,
+    group: String,
+    mode: Mode,
+    initial_instances: u32,
+    new_instances: u32,
+    ndjson: bool,
+) -> anyhow::Result<ExitCode> {
+    if !args.force && !args.dry_run && !ui.can_prompt() {
+        return Err(CliError::new(ExitCode::Failure, "refusing to deploy without --force: there is no terminal to confirm on; nothing was changed")
+            .hint("add -f/--force to run unattended")
+            .into());
+    }
+    let drain_metric = match (
+        &args.drain_metric,
+        &args.drain_metric_gauge,
+        &args.drain_metric_jq,
+    ) {
+        (None, _, _) => None,
+        (Some(url), Some(gauge), _) => Some(DrainMetric {
+            url: url.clone(),
+            reader: MetricReader::Gauge(gauge.clone()),
+        }),
+        (Some(url), None, Some(jq)) => Some(DrainMetric {
+            url: url.clone(),
+            reader: MetricReader::Jq(Arc::new(JqFilter::compile(jq)?)),
+        }),
+        (Some(_), None, None) => {
+            return Err(CliError::new(
+                ExitCode::Usage,
+                "--drain-metric needs --drain-metric-gauge or --drain-metric-jq",
+            )
+            .into());
+        }
+    };
+    let config = Config {
+        group: group.clone(),
+        mode,
+        build: BuildOptions {
+            initial_instances,
+            new_instances,
+            surge: args.surge,
+            started_at: started_at(),
+        },
+        force: args.force,
+        dry_run: args.dry_run,
+        step_delay: Duration::from_secs_f64(args.step_delay.max(0.05)),
+        max_wait: Duration::from_secs(args.max_wait),
+        linear_increase: args.linear_increase,
+        surge: args.surge,
+        force_kill_after_max_wait: args.force_kill_after_max_wait,
+        pre_kill_hook: args.pre_kill_hook.is_some(),
+        drain_metric: drain_metric.is_some(),
+    };
+    let marathon = ctx.marathon()?;
+    let lb_http = ctx.lb_http()?;
+    let urls = if args.dry_run {
+        lb_urls(ctx, args).unwrap_or_default()
+    } else {
+        lb_urls(ctx, args)?
+    };
+    let mut io = LiveIo::new(
+        marathon.clone(),
+        LbClient::new(lb_http.clone(), urls),
+        group,
+        lb_http,
+    );
+    io.pre_kill_hook = args.pre_kill_hook.clone();
+    io.drain_metric = drain_metric;
+    let (sender, inbox) = mpsc::channel();
+    if !args.dry_run {
+        let interrupts = Arc::new(AtomicU32::new(0));
+        let ctrl_c = sender.clone();
+        let _ = ctrlc::set_handler(move || {
+            if interrupts.fetch_add(1, Ordering::SeqCst) > 0 {
+                std::process::exit(i32::from(ExitCode::Interrupted.code()));
+            }
+            let _ = ctrl_c.send(Input::Interrupted);
+        });
+        if !driver::follow_events(&marathon, sender.clone()) {
+            ui.debug("Marathon's event stream is unavailable; polling instead");
+        }
+    }
+    let mut machine = Machine::new(config);
+    let mut last_line = String::new();
+    let tty = ui.stderr_is_tty();
+    let outcome = {
+        let ui_cell = std::cell::RefCell::new(&mut *ui);
+        let mut on_event = |event: &DeployEvent| {
+            let mut ui = ui_cell.borrow_mut();
+            if ndjson {
+                let _ = ui.result_ndjson(&serde_json::to_value(event).unwrap_or(Value::Null));
+                return;
+            }
+            let line = event.line();
+            if line == last_line {
+                return;
+            }
+            if tty && matches!(event, DeployEvent::Progress { .. }) {
+                let _ = write!(ui.err_writer(), "\r\x1b[2K{line}");
+                let _ = ui.err_writer().flush();
+            } else {
+                if tty {
+                    let _ = write!(ui.err_writer(), "\r\x1b[2K");
+                }
+                ui.info(&line);
+            }
+            last_line = line;
+        };
+        let mut confirm = |question: &str| {
+            let mut ui = ui_cell.borrow_mut();
+            let _ = write!(ui.err_writer(), "\r\x1b[2K");
+            ui.confirm(question).unwrap_or(false)
+        };
+        driver::drive(&mut machine, &mut io, &inbox, &mut on_event, &mut confirm)
+    };
+    if tty && !ndjson {
+        let _ = writeln!(ui.err_writer());
+    }
+    drop(sender);
+    finish(ui, outcome, ndjson)
+}
+
+fn finish(ui: &mut Ui, outcome: Outcome, ndjson: bool) -> anyhow::Result<ExitCode> {
+    match outcome {
+        Outcome::Done(message) => {
+            if !ndjson {
+                ui.status("Finished", &message);
+            }
+            Ok(ExitCode::Success)
+        }
+        Outcome::DryRun { app, steps } => {
+            if let Some(app) = app {
+                ui.result_json(&app)?;
+            }
+            let steps: Vec<String> = steps
+                .iter()
+                .map(|s| format!("{}/{}", s.new, s.old))
+                .collect();
+            ui.info(&format!(
+                "dry run: nothing was sent; instances (new/old) per step: {}",
+                steps.join(" → ")
+            ));
+            Ok(ExitCode::Success)
+        }
+        Outcome::Stopped {
+            code,
+            message,
+            hint,
+        } => Err(DeployError {
+            code,
+            message,
+            hint,
+        }
+        .into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_zdds_naive_iso_form() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        let now = started_at();
+        assert_eq!(now.len(), 26, "{now}");
+        assert_eq!(&now[10..11], "T");
+    }
 }

@@ -1,32 +1,141 @@
-//! Placeholder: replaced by the command's owner.
+//! `dcos lb split APP.json --new-instances N` (canary: N new, target−N old),
+//! moving an existing split, and finishing it: `promote GROUP`
+//! (`--complete-cur`) and `rollback GROUP` (`--complete-prev`).
 
+use clap::Args;
+
+use crate::cli::deploy::{RunArgs, group_of, read_app, run_machine};
 use crate::context::Context;
-use crate::error::ExitCode;
+use crate::deploy::machine::Mode;
+use crate::error::{CliError, ExitCode};
 use crate::output::Ui;
 
 /// Split flags.
-#[derive(Debug, clap::Args)]
-pub struct SplitArgs {}
-/// Promote flags.
-#[derive(Debug, clap::Args)]
-pub struct PromoteArgs {}
-/// Rollback flags.
-#[derive(Debug, clap::Args)]
-pub struct RollbackArgs {}
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  dcos lb split app-v2.json --new-instances 2 -f     2 new, target−2 old (a new colour)
+  dcos lb split --group web --new-instances 3 -f     move an existing split, labels untouched
+  dcos lb promote web -f                             all instances to the new version
+  dcos lb rollback web -f                            all instances back to the previous one")]
+pub struct SplitArgs {
+    /// The new version's app JSON (not needed to move an existing split).
+    #[arg(value_name = "APP.json")]
+    pub app: Option<std::path::PathBuf>,
+    /// How many instances run the new version.
+    #[arg(short = 'n', long, value_name = "N")]
+    pub new_instances: u32,
+    /// Instances the new app starts with.
+    #[arg(short = 'i', long, default_value_t = 1, value_name = "N")]
+    pub initial_instances: u32,
+    /// The group, when no app JSON is given.
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+    /// Print NDJSON progress events on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Shared deploy flags.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
 
-/// Runs split.
-pub fn cmd_split(_ui: &mut Ui, _ctx: &Context, _args: &SplitArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not implemented")
+/// Promote flags.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  dcos lb promote web -f")]
+pub struct PromoteArgs {
+    /// The deployment group.
+    pub group: String,
+    /// Print NDJSON progress events on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Shared deploy flags.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
-/// Runs promote.
-pub fn cmd_promote(_ui: &mut Ui, _ctx: &Context, _args: &PromoteArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not implemented")
+
+/// Rollback flags.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  dcos lb rollback web -f")]
+pub struct RollbackArgs {
+    /// The deployment group.
+    pub group: String,
+    /// Print NDJSON progress events on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Shared deploy flags.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
-/// Runs rollback.
-pub fn cmd_rollback(
-    _ui: &mut Ui,
-    _ctx: &Context,
-    _args: &RollbackArgs,
-) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not implemented")
+
+/// Runs split: a new hybrid colour, or moves the split of a hybrid group.
+pub fn cmd_split(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> anyhow::Result<ExitCode> {
+    if args.new_instances == 0 {
+        return Err(
+            CliError::new(ExitCode::InvalidInput, "--new-instances must be at least 1")
+                .hint("`dcos lb rollback GROUP` moves every instance back")
+                .into(),
+        );
+    }
+    let app = args.app.as_deref().map(read_app).transpose()?;
+    let group = group_of(app.as_ref(), args.group.as_deref())?;
+    let apps_in_group = ctx
+        .marathon()?
+        .list_apps(&crate::marathon::client::AppQuery {
+            embed_tasks: false,
+            label: Some(format!(
+                "{}=={group}",
+                crate::marathon::labels::DEPLOYMENT_GROUP
+            )),
+            id: None,
+        })?;
+    let mode = match (app, apps_in_group.len()) {
+        (_, n) if n >= 2 => Mode::MoveSplit(args.new_instances),
+        (Some(app), _) => Mode::Deploy(app),
+        (None, _) => {
+            return Err(CliError::new(
+                ExitCode::InvalidInput,
+                format!("group {group} is not split yet"),
+            )
+            .hint("give the new version's app JSON: dcos lb split APP.json --new-instances N")
+            .into());
+        }
+    };
+    run_machine(
+        ui,
+        ctx,
+        &args.run,
+        group,
+        mode,
+        args.initial_instances,
+        args.new_instances,
+        args.json,
+    )
+}
+
+/// Runs promote (`--complete-cur`).
+pub fn cmd_promote(ui: &mut Ui, ctx: &Context, args: &PromoteArgs) -> anyhow::Result<ExitCode> {
+    run_machine(
+        ui,
+        ctx,
+        &args.run,
+        args.group.clone(),
+        Mode::CompleteCurrent,
+        1,
+        0,
+        args.json,
+    )
+}
+
+/// Runs rollback (`--complete-prev`).
+pub fn cmd_rollback(ui: &mut Ui, ctx: &Context, args: &RollbackArgs) -> anyhow::Result<ExitCode> {
+    run_machine(
+        ui,
+        ctx,
+        &args.run,
+        args.group.clone(),
+        Mode::CompletePrevious,
+        1,
+        0,
+        args.json,
+    )
 }

@@ -1,10 +1,13 @@
 //! The end-to-end tests: one test binary, one module per area.
 
+mod architecture;
 mod auth;
 mod config;
+mod deploy;
 mod errors;
 mod manual;
 mod plugin;
 mod render_cli;
 mod sim;
+mod split;
 mod support;

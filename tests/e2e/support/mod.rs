@@ -1,4 +1,6 @@
 //! Test support shared by the end-to-end tests.
 
 pub mod cmd;
+pub mod lb_standin;
+pub mod load;
 pub mod marathon_sim;

@@ -1,0 +1,353 @@
+//! The I/O loop around the deploy machine: runs each [`Action`] against
+//! Marathon, the LBs, the pre-kill hook and the user, and feeds the answers
+//! back. Marathon's event stream and Ctrl-C arrive on one channel; waits
+//! end at the machine's deadline or at the first event, whichever is first.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::net::ToSocketAddrs;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::deploy::event::DeployEvent;
+use crate::deploy::machine::{Action, Failure, Input, Machine, Outcome, Snapshot};
+use crate::deploy::plan::LbSample;
+use crate::error::{ExitCode, HasExitCode};
+use crate::jq::JqFilter;
+use crate::lb::client::LbClient;
+use crate::marathon::MarathonError;
+use crate::marathon::client::{AppQuery, MarathonClient};
+use crate::marathon::labels;
+
+/// A deploy that stopped before its goal; the group stays resumable.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct DeployError {
+    /// The exit code.
+    pub code: ExitCode,
+    /// Why it stopped.
+    pub message: String,
+    /// What to do next.
+    pub hint: Option<String>,
+}
+
+impl HasExitCode for DeployError {
+    fn exit_code(&self) -> ExitCode {
+        self.code
+    }
+}
+
+/// How `--drain-metric` reads a task's pending work.
+#[derive(Debug, Clone)]
+pub struct DrainMetric {
+    /// URL template with `{host}` and `{port}`.
+    pub url: String,
+    /// A Prometheus gauge name, or a jq program over a JSON body.
+    pub reader: MetricReader,
+}
+
+/// How to read the value out of the metric endpoint's body.
+#[derive(Debug, Clone)]
+pub enum MetricReader {
+    /// Sum of the samples of this Prometheus metric.
+    Gauge(String),
+    /// A jq program whose outputs must all be 0, false or null.
+    Jq(std::sync::Arc<JqFilter>),
+}
+
+impl MetricReader {
+    /// Whether the body says the task has no pending work.
+    pub fn is_idle(&self, body: &str) -> bool {
+        match self {
+            Self::Gauge(name) => body
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter(|l| {
+                    l.strip_prefix(name.as_str())
+                        .is_some_and(|rest| rest.starts_with([' ', '{']))
+                })
+                .map(|l| {
+                    l.rsplit(' ')
+                        .next()
+                        .and_then(|v| v.parse::<f64>().ok())
+                        .unwrap_or(f64::NAN)
+                })
+                .fold(Some(0.0), |acc, v| acc.map(|a| a + v))
+                .is_some_and(|sum| sum == 0.0),
+            Self::Jq(filter) => serde_json::from_str::<Value>(body)
+                .ok()
+                .and_then(|v| filter.run(&v).ok())
+                .is_some_and(|outs| {
+                    outs.iter().all(|o| {
+                        matches!(o, Value::Null | Value::Bool(false)) || o.as_f64() == Some(0.0)
+                    })
+                }),
+        }
+    }
+}
+
+/// The real I/O of a deploy.
+#[derive(Debug)]
+pub struct LiveIo {
+    /// Marathon.
+    pub marathon: MarathonClient,
+    /// Every marathon-lb instance.
+    pub lb: LbClient,
+    /// The deployment group.
+    pub group: String,
+    /// `--pre-kill-hook`.
+    pub pre_kill_hook: Option<PathBuf>,
+    /// `--drain-metric`.
+    pub drain_metric: Option<DrainMetric>,
+    /// HTTP client for the drain metric (the LB client: no credentials).
+    pub metric_http: reqwest::blocking::Client,
+    resolved: BTreeMap<String, Vec<String>>,
+    last_snapshot: Snapshot,
+}
+
+impl LiveIo {
+    /// I/O over these clients.
+    pub fn new(
+        marathon: MarathonClient,
+        lb: LbClient,
+        group: String,
+        metric_http: reqwest::blocking::Client,
+    ) -> Self {
+        Self {
+            marathon,
+            lb,
+            group,
+            pre_kill_hook: None,
+            drain_metric: None,
+            metric_http,
+            resolved: BTreeMap::new(),
+            last_snapshot: Snapshot::default(),
+        }
+    }
+
+    fn list_group(&mut self) -> Result<Snapshot, MarathonError> {
+        let query = AppQuery {
+            embed_tasks: true,
+            label: Some(format!("{}=={}", labels::DEPLOYMENT_GROUP, self.group)),
+            id: None,
+        };
+        let apps: Vec<_> = self
+            .marathon
+            .list_apps(&query)?
+            .into_iter()
+            .filter(|a| a.label(labels::DEPLOYMENT_GROUP) == Some(self.group.as_str()))
+            .collect();
+        for task in apps.iter().flat_map(|a| a.tasks.iter()) {
+            if !self.resolved.contains_key(&task.host) {
+                let ips = (task.host.as_str(), 0)
+                    .to_socket_addrs()
+                    .map(|addrs| {
+                        addrs
+                            .filter(|a| a.is_ipv4())
+                            .map(|a| a.ip().to_string())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                self.resolved.insert(task.host.clone(), ips);
+            }
+        }
+        let snapshot = Snapshot {
+            apps,
+            host_ips: self.resolved.clone(),
+        };
+        self.last_snapshot = snapshot.clone();
+        Ok(snapshot)
+    }
+
+    fn busy_tasks(&self, app: &str, tasks: &[String]) -> Vec<String> {
+        let Some(metric) = &self.drain_metric else {
+            return Vec::new();
+        };
+        let app = self.last_snapshot.apps.iter().find(|a| a.id == app);
+        tasks
+            .iter()
+            .filter(|id| {
+                let task = app.and_then(|a| a.tasks.iter().find(|t| &t.id == *id));
+                let Some(task) = task else { return false };
+                let port = task.ports.first().copied().unwrap_or(0);
+                let url = metric
+                    .url
+                    .replace("{host}", &task.host)
+                    .replace("{port}", &port.to_string());
+                let body = self
+                    .metric_http
+                    .get(&url)
+                    .send()
+                    .and_then(|r| r.error_for_status())
+                    .and_then(|r| r.text());
+                !body.is_ok_and(|b| metric.reader.is_idle(&b))
+            })
+            .cloned()
+            .collect()
+    }
+
+    fn run_hook(&self, hook: &PathBuf, old: &str, tasks: &[String], new: &str) -> Input {
+        let raw = |id: &str| {
+            self.marathon
+                .app_raw(id)
+                .map(|v| v.get("app").cloned().unwrap_or(v))
+        };
+        let (old_app, new_app) = match (raw(old), raw(new)) {
+            (Ok(o), Ok(n)) => (o, n),
+            (Err(e), _) | (_, Err(e)) => {
+                return Input::HookFailed(format!("reading the apps for the hook: {e}"));
+            }
+        };
+        let status = Command::new(hook)
+            .arg(old_app.to_string())
+            .arg(Value::from(tasks.to_vec()).to_string())
+            .arg(new_app.to_string())
+            .status();
+        match status {
+            Ok(s) if s.success() => Input::Done,
+            Ok(s) => Input::HookFailed(format!("{} exited with {s}", hook.display())),
+            Err(e) => Input::HookFailed(format!("{}: {e}", hook.display())),
+        }
+    }
+
+    /// Runs one request action and returns the machine's answer.
+    fn execute(&mut self, action: &Action, confirm: &mut dyn FnMut(&str) -> bool) -> Option<Input> {
+        let done = |r: Result<(), MarathonError>| match r {
+            Ok(()) => Input::Done,
+            Err(e) => Input::Failed(failure(&e)),
+        };
+        Some(match action {
+            Action::ListGroup => match self.list_group() {
+                Ok(s) => Input::Group(s),
+                Err(e) => Input::Failed(failure(&e)),
+            },
+            Action::ReadLbStats => Input::Lb(
+                self.lb
+                    .stats()
+                    .into_iter()
+                    .map(|(url, rows)| LbSample {
+                        url,
+                        rows: rows.map_err(|e| e.to_string()),
+                    })
+                    .collect(),
+            ),
+            Action::ReadLbPids => Input::Pids(
+                self.lb
+                    .pid_counts()
+                    .into_iter()
+                    .map(|(u, n)| (u, n.map_err(|e| e.to_string())))
+                    .collect(),
+            ),
+            Action::CheckDrainMetric { app, tasks } => {
+                Input::MetricBusy(self.busy_tasks(app, tasks))
+            }
+            Action::Create(app) => done(self.marathon.create_app(app).map(drop)),
+            Action::Scale { app, instances } => {
+                done(self.marathon.scale_app(app, *instances, false).map(drop))
+            }
+            Action::Kill { tasks, .. } => {
+                done(self.marathon.kill_tasks(tasks, true, false).map(drop))
+            }
+            Action::Delete { app } => done(self.marathon.delete_app(app, false).map(drop)),
+            Action::RunHook { old, tasks, new } => match &self.pre_kill_hook {
+                Some(hook) => self.run_hook(hook, old, tasks, new),
+                None => Input::Done,
+            },
+            Action::Confirm(question) => Input::Confirmed(confirm(question)),
+            Action::Notify(_) | Action::Finish(_) => return None,
+        })
+    }
+}
+
+/// The HTTP status of a Marathon error, for the machine's retry rules.
+fn failure(err: &MarathonError) -> Failure {
+    let status = match err {
+        MarathonError::NotFound { .. } => Some(404),
+        MarathonError::Locked { .. } => Some(409),
+        MarathonError::Invalid { status, .. } | MarathonError::Status { status, .. } => {
+            Some(*status)
+        }
+        MarathonError::Unauthorized | MarathonError::Auth(_) => Some(401),
+        MarathonError::Forbidden => Some(403),
+        MarathonError::Tls { .. } => Some(495),
+        MarathonError::Timeout { .. }
+        | MarathonError::Unreachable { .. }
+        | MarathonError::Decode { .. } => None,
+    };
+    Failure {
+        status,
+        message: err.to_string(),
+    }
+}
+
+/// Follows Marathon's event stream and wakes the machine on every event
+/// (deployment finished, health changed, task status); the machine polls
+/// when the stream is unavailable.
+pub fn follow_events(marathon: &MarathonClient, inbox: Sender<Input>) -> bool {
+    let types = [
+        "deployment_success",
+        "deployment_failed",
+        "deployment_step_success",
+        "health_status_changed_event",
+        "status_update_event",
+        "instance_health_changed_event",
+    ];
+    let Ok(stream) = marathon.events(&types) else {
+        return false;
+    };
+    thread::spawn(move || {
+        loop {
+            if stream.recv_timeout(Duration::from_secs(1)).is_some()
+                && inbox.send(Input::Changed).is_err()
+            {
+                return;
+            }
+        }
+    });
+    true
+}
+
+/// Runs the machine to its end. `on_event` reports progress; `confirm`
+/// asks the user.
+pub fn drive(
+    machine: &mut Machine,
+    io: &mut LiveIo,
+    inbox: &Receiver<Input>,
+    on_event: &mut dyn FnMut(&DeployEvent),
+    confirm: &mut dyn FnMut(&str) -> bool,
+) -> Outcome {
+    let mut pending: VecDeque<Action> = machine.handle(Input::Start, Instant::now()).into();
+    loop {
+        while let Some(action) = pending.pop_front() {
+            match action {
+                Action::Notify(event) => on_event(&event),
+                Action::Finish(outcome) => return outcome,
+                other => {
+                    if let Ok(Input::Interrupted) = inbox.try_recv() {
+                        pending.extend(machine.handle(Input::Interrupted, Instant::now()));
+                        continue;
+                    }
+                    if let Some(input) = io.execute(&other, confirm) {
+                        pending.extend(machine.handle(input, Instant::now()));
+                    }
+                }
+            }
+        }
+        let input = match machine.poll_timeout() {
+            Some(at) => match inbox.recv_timeout(at.saturating_duration_since(Instant::now())) {
+                Ok(input) => input,
+                Err(RecvTimeoutError::Timeout) => Input::Timer,
+                Err(RecvTimeoutError::Disconnected) => {
+                    thread::sleep(at.saturating_duration_since(Instant::now()));
+                    Input::Timer
+                }
+            },
+            None => inbox.recv().unwrap_or(Input::Interrupted),
+        };
+        pending.extend(machine.handle(input, Instant::now()));
+    }
+}

@@ -1,0 +1,195 @@
+//! What a deploy reports while it runs (pure: data only). The driver hands
+//! each [`DeployEvent`] to the Ui (a line per step, or NDJSON with `--json`);
+//! events never steer the deploy.
+
+use serde::Serialize;
+
+use crate::deploy::plan::Blocker;
+
+/// Instance counts of one app of the group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppCounts {
+    /// The app id.
+    pub app: String,
+    /// `blue` or `green`.
+    pub colour: String,
+    /// Target instances.
+    pub instances: u32,
+    /// Running tasks.
+    pub running: u32,
+    /// Healthy tasks.
+    pub healthy: u32,
+}
+
+/// One LB's view of the group's backend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LbCounts {
+    /// The LB's URL.
+    pub lb: String,
+    /// Servers UP.
+    pub up: u32,
+    /// Servers in MAINT (draining).
+    pub draining: u32,
+    /// Sessions on draining servers.
+    pub sessions: u64,
+    /// Why the LB could not be read, if it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// One step of a plan: instance counts after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PlanStep {
+    /// Instances of the growing app.
+    pub new: u32,
+    /// Instances of the shrinking app.
+    pub old: u32,
+}
+
+/// Progress of a deploy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum DeployEvent {
+    /// What will happen.
+    Plan {
+        /// The deployment group.
+        group: String,
+        /// The app that grows.
+        new_app: String,
+        /// The app that shrinks, if any.
+        old_app: Option<String>,
+        /// Where the group ends.
+        target: u32,
+        /// The steps, in instance counts.
+        steps: Vec<PlanStep>,
+    },
+    /// The new app was created.
+    Created {
+        /// The app.
+        app: String,
+        /// Its first instance count.
+        instances: u32,
+    },
+    /// An app was scaled.
+    Scaled {
+        /// The app.
+        app: String,
+        /// Its new instance count.
+        instances: u32,
+    },
+    /// The state of the group after a look at Marathon (and the LBs).
+    Progress {
+        /// What the deploy waits for now.
+        phase: String,
+        /// The growing app.
+        new: AppCounts,
+        /// The shrinking app.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        old: Option<AppCounts>,
+        /// Per-LB state of the backend (empty until read).
+        lbs: Vec<LbCounts>,
+    },
+    /// Drained tasks are being killed (with `scale=true`).
+    Killing {
+        /// The app.
+        app: String,
+        /// The tasks.
+        tasks: Vec<String>,
+    },
+    /// The old app was deleted.
+    Deleted {
+        /// The app.
+        app: String,
+    },
+    /// A request failed and will be retried.
+    Retrying {
+        /// What was tried.
+        what: String,
+        /// Why it failed.
+        error: String,
+    },
+    /// Servers that still hold sessions at the time of a decision.
+    Blocked {
+        /// Per LB and server.
+        blockers: Vec<Blocker>,
+    },
+    /// The deploy finished.
+    Finished {
+        /// A summary.
+        message: String,
+    },
+}
+
+impl DeployEvent {
+    /// One human line for the event (non-TTY progress).
+    pub fn line(&self) -> String {
+        match self {
+            Self::Plan {
+                group,
+                new_app,
+                old_app,
+                target,
+                steps,
+            } => {
+                let steps: Vec<String> = steps
+                    .iter()
+                    .map(|s| format!("{}/{}", s.new, s.old))
+                    .collect();
+                format!(
+                    "group {group}: {new_app} grows to its share of {target}{}; steps (new/old): {}",
+                    old_app
+                        .as_ref()
+                        .map(|o| format!(", {o} shrinks"))
+                        .unwrap_or_default(),
+                    steps.join(" → ")
+                )
+            }
+            Self::Created { app, instances } => {
+                format!("created {app} with {instances} instance(s)")
+            }
+            Self::Scaled { app, instances } => format!("scaled {app} to {instances}"),
+            Self::Progress {
+                phase,
+                new,
+                old,
+                lbs,
+            } => {
+                let mut line = format!(
+                    "{phase}: {} {} {}/{} healthy",
+                    new.colour, new.app, new.healthy, new.instances
+                );
+                if let Some(old) = old {
+                    line.push_str(&format!(
+                        ", {} {} {}/{} healthy",
+                        old.colour, old.app, old.healthy, old.instances
+                    ));
+                }
+                for lb in lbs {
+                    match &lb.error {
+                        Some(e) => line.push_str(&format!("; {}: {e}", lb.lb)),
+                        None => line.push_str(&format!(
+                            "; {}: {} up, {} draining, {} sessions",
+                            lb.lb, lb.up, lb.draining, lb.sessions
+                        )),
+                    }
+                }
+                line
+            }
+            Self::Killing { app, tasks } => format!(
+                "killing {} drained task(s) of {app}: {}",
+                tasks.len(),
+                tasks.join(", ")
+            ),
+            Self::Deleted { app } => format!("deleted {app}"),
+            Self::Retrying { what, error } => format!("{what} failed, retrying: {error}"),
+            Self::Blocked { blockers } => {
+                let parts: Vec<String> = blockers
+                    .iter()
+                    .map(|b| format!("{} {} {} ({} sessions)", b.lb, b.addr, b.status, b.sessions))
+                    .collect();
+                format!("not drained yet: {}", parts.join("; "))
+            }
+            Self::Finished { message } => message.clone(),
+        }
+    }
+}

@@ -1,0 +1,1115 @@
+//! The deploy as a sans-IO state machine (pure: no I/O, no clock, no sleep).
+//!
+//! [`Machine::handle`] takes one [`Input`] (an answer to the last action, a
+//! Marathon event, a timer, Ctrl-C) and the current time, and returns the
+//! [`Action`]s to run next; [`Machine::poll_timeout`] says when to send
+//! [`Input::Timer`]. At most one request is outstanding at a time.
+//!
+//! The machine is a reconciler: every decision is derived again from a fresh
+//! look at the group's apps in Marathon (labels, instances, tasks,
+//! deployments) and at every LB, so a deploy interrupted at any point is
+//! finished by `--resume` or undone by `--complete-prev` from any machine.
+//! Each round: grow the growing app first (the app scaled last is the one
+//! marathon-lb calls new, see `plan::merge_view`), wait until its tasks are
+//! healthy and marathon-lb has drained old servers on every LB, then kill
+//! only drained tasks with `scale=true`, and delete the old app once all of
+//! its tasks are drained.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::deploy::event::{AppCounts, DeployEvent, LbCounts, PlanStep};
+use crate::deploy::plan::{self, BuildOptions, DrainReport, LbSample};
+use crate::error::ExitCode;
+use crate::lb::stats;
+use crate::marathon::labels;
+use crate::marathon::types::App;
+
+/// What the user asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    /// Deploy this app JSON (a new colour; hybrid with `new_instances`).
+    Deploy(Value),
+    /// Finish the group's deployment in progress (`--resume`).
+    Resume,
+    /// Move every instance to the newest app (`--complete-cur`, `promote`).
+    CompleteCurrent,
+    /// Move every instance back to the previous app (`--complete-prev`, `rollback`).
+    CompletePrevious,
+    /// Move an existing split to this many new instances, labels untouched.
+    MoveSplit(u32),
+}
+
+/// Settings of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The deployment group.
+    pub group: String,
+    /// What to do.
+    pub mode: Mode,
+    /// Shapes the new app (`--initial-instances`, `--new-instances`, …).
+    pub build: BuildOptions,
+    /// Skip every confirmation.
+    pub force: bool,
+    /// Stop after planning.
+    pub dry_run: bool,
+    /// The longest wait between two looks at Marathon (`--step-delay`).
+    pub step_delay: Duration,
+    /// How long the deploy may make no progress (`--max-wait`).
+    pub max_wait: Duration,
+    /// `--linear-increase`.
+    pub linear_increase: Option<u32>,
+    /// `--surge`.
+    pub surge: bool,
+    /// Kill tasks that are still draining once `--max-wait` passed.
+    pub force_kill_after_max_wait: bool,
+    /// Whether a `--pre-kill-hook` is set.
+    pub pre_kill_hook: bool,
+    /// Whether a `--drain-metric` must read 0 before a kill.
+    pub drain_metric: bool,
+}
+
+/// Marathon's group, as the driver read it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshot {
+    /// The group's apps with tasks.
+    pub apps: Vec<App>,
+    /// Task host names resolved to addresses (HAProxy lists addresses).
+    pub host_ips: BTreeMap<String, Vec<String>>,
+}
+
+/// A failed request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The HTTP status, if there was an answer.
+    pub status: Option<u16>,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Everything the machine reacts to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// Begin.
+    Start,
+    /// Answer to [`Action::ListGroup`].
+    Group(Snapshot),
+    /// Answer to [`Action::ReadLbStats`].
+    Lb(Vec<LbSample>),
+    /// Answer to [`Action::ReadLbPids`]: per LB the number of HAProxy pids.
+    Pids(Vec<(String, Result<usize, String>)>),
+    /// Answer to [`Action::CheckDrainMetric`]: tasks whose metric is not 0 yet.
+    MetricBusy(Vec<String>),
+    /// The last write (create, scale, kill, delete, hook) succeeded.
+    Done,
+    /// Answer to [`Action::Confirm`].
+    Confirmed(bool),
+    /// The pre-kill hook exited non-zero.
+    HookFailed(String),
+    /// The last request failed.
+    Failed(Failure),
+    /// Marathon reported a change (SSE) that may concern the group.
+    Changed,
+    /// Ctrl-C or SIGTERM.
+    Interrupted,
+    /// The deadline from [`Machine::poll_timeout`] passed.
+    Timer,
+}
+
+/// Everything the machine asks the driver to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Read the group's apps with tasks (→ [`Input::Group`]).
+    ListGroup,
+    /// Read every LB's stats CSV (→ [`Input::Lb`]).
+    ReadLbStats,
+    /// Ask every LB for its HAProxy pids (→ [`Input::Pids`]).
+    ReadLbPids,
+    /// Read the drain metric of these tasks (→ [`Input::MetricBusy`]).
+    CheckDrainMetric {
+        /// The app.
+        app: String,
+        /// The tasks.
+        tasks: Vec<String>,
+    },
+    /// `POST /v2/apps` (→ [`Input::Done`]).
+    Create(Value),
+    /// `PUT /v2/apps/{app}` with `instances` (→ [`Input::Done`]).
+    Scale {
+        /// The app.
+        app: String,
+        /// The new count.
+        instances: u32,
+    },
+    /// `POST /v2/tasks/delete?scale=true` (→ [`Input::Done`]).
+    Kill {
+        /// The app.
+        app: String,
+        /// The tasks.
+        tasks: Vec<String>,
+    },
+    /// `DELETE /v2/apps/{app}` (→ [`Input::Done`]).
+    Delete {
+        /// The app.
+        app: String,
+    },
+    /// Run `--pre-kill-hook` (→ [`Input::Done`] or [`Input::HookFailed`]).
+    RunHook {
+        /// The shrinking app.
+        old: String,
+        /// The tasks about to be killed.
+        tasks: Vec<String>,
+        /// The growing app.
+        new: String,
+    },
+    /// Ask the user (→ [`Input::Confirmed`]).
+    Confirm(String),
+    /// Tell the user; never answered.
+    Notify(DeployEvent),
+    /// The run is over.
+    Finish(Outcome),
+}
+
+/// How the run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The group reached its goal.
+    Done(String),
+    /// `--dry-run`: the app that would be created (if any) and the plan.
+    DryRun {
+        /// The final app JSON.
+        app: Option<Value>,
+        /// The steps.
+        steps: Vec<PlanStep>,
+    },
+    /// The run stopped; the group is left resumable.
+    Stopped {
+        /// The exit code.
+        code: ExitCode,
+        /// Why.
+        message: String,
+        /// What to do next.
+        hint: Option<String>,
+    },
+}
+
+/// Which app grows and which shrinks, and where they end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Goal {
+    grower: String,
+    shrinker: Option<String>,
+    want_grower: u32,
+    want_shrinker: u32,
+    target: u32,
+    delete_shrinker: bool,
+    backend: String,
+}
+
+/// The request in flight, so its answer can be understood.
+#[derive(Debug, Clone, PartialEq)]
+enum Pending {
+    List,
+    Stats,
+    Pids(Vec<String>),
+    Metric(Vec<String>),
+    ConfirmStart,
+    Create,
+    Scale,
+    Hook(Vec<String>),
+    ConfirmKill(Vec<String>),
+    Kill,
+    ConfirmDelete,
+    Delete,
+}
+
+impl Pending {
+    fn describe(&self) -> &'static str {
+        match self {
+            Self::List => "reading the group from Marathon",
+            Self::Stats | Self::Pids(_) => "reading marathon-lb",
+            Self::Metric(_) => "reading the drain metric",
+            Self::Create => "creating the new app",
+            Self::Scale => "scaling",
+            Self::Kill => "killing drained tasks",
+            Self::Delete => "deleting the old app",
+            Self::ConfirmStart | Self::Hook(_) | Self::ConfirmKill(_) | Self::ConfirmDelete => "",
+        }
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        match self {
+            Self::Create => ExitCode::AppCreate,
+            Self::Scale | Self::Kill => ExitCode::Scale,
+            Self::Delete => ExitCode::AppDelete,
+            Self::Stats | Self::Pids(_) | Self::Metric(_) => ExitCode::MarathonLb,
+            _ => ExitCode::Marathon,
+        }
+    }
+}
+
+/// The deploy state machine.
+#[derive(Debug)]
+pub struct Machine {
+    config: Config,
+    goal: Option<Goal>,
+    new_app: Option<Value>,
+    snapshot: Snapshot,
+    pending: Option<Pending>,
+    deadline: Option<Instant>,
+    progress: Option<(Instant, [u32; 6])>,
+    last_failure: Option<String>,
+    /// The app whose drained tasks the next kill takes: the shrinking app,
+    /// or the growing one when marathon-lb drains it (see `drain_decision`).
+    kill_from: String,
+    finished: bool,
+}
+
+impl Machine {
+    /// A machine for one run.
+    pub fn new(config: Config) -> Self {
+        Self {
+            config,
+            goal: None,
+            new_app: None,
+            snapshot: Snapshot::default(),
+            pending: None,
+            deadline: None,
+            progress: None,
+            last_failure: None,
+            kill_from: String::new(),
+            finished: false,
+        }
+    }
+
+    /// When the driver must send [`Input::Timer`] if nothing else arrives.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.deadline
+    }
+
+    /// Reacts to one input.
+    pub fn handle(&mut self, input: Input, now: Instant) -> Vec<Action> {
+        if self.finished {
+            return Vec::new();
+        }
+        let actions = self.step(input, now);
+        if actions.iter().any(|a| matches!(a, Action::Finish(_))) {
+            self.finished = true;
+            self.deadline = None;
+        }
+        actions
+    }
+
+    fn step(&mut self, input: Input, now: Instant) -> Vec<Action> {
+        match input {
+            Input::Start => self.request(Pending::List, Action::ListGroup),
+            Input::Interrupted => vec![finish_stopped(
+                ExitCode::Interrupted,
+                "interrupted; the group is left as it is".into(),
+                self.resume_hint(),
+            )],
+            Input::Timer | Input::Changed => {
+                if self.pending.is_some() {
+                    return Vec::new();
+                }
+                self.deadline = None;
+                self.request(Pending::List, Action::ListGroup)
+            }
+            Input::Failed(failure) => self.failed(failure, now),
+            input => {
+                let Some(pending) = self.pending.take() else {
+                    return Vec::new();
+                };
+                self.answer(pending, input, now)
+            }
+        }
+    }
+
+    fn request(&mut self, pending: Pending, action: Action) -> Vec<Action> {
+        self.pending = Some(pending);
+        self.deadline = None;
+        vec![action]
+    }
+
+    fn wait(&mut self, now: Instant, delay: Duration) -> Vec<Action> {
+        self.pending = None;
+        self.deadline = Some(now + delay);
+        Vec::new()
+    }
+
+    /// LBs send no events, so their drain is polled more often than Marathon.
+    fn lb_poll(&self) -> Duration {
+        self.config.step_delay.min(Duration::from_secs(1))
+    }
+
+    fn answer(&mut self, pending: Pending, input: Input, now: Instant) -> Vec<Action> {
+        self.last_failure = None;
+        match (pending, input) {
+            (Pending::List, Input::Group(snapshot)) => {
+                self.snapshot = snapshot;
+                match self.goal {
+                    Some(_) => self.reconcile(now),
+                    None => self.plan(now),
+                }
+            }
+            (Pending::ConfirmStart, Input::Confirmed(true)) => {
+                let app = self.new_app.clone().unwrap_or(Value::Null);
+                self.request(Pending::Create, Action::Create(app))
+            }
+            (
+                Pending::ConfirmStart | Pending::ConfirmKill(_) | Pending::ConfirmDelete,
+                Input::Confirmed(false),
+            ) => {
+                vec![finish_stopped(
+                    ExitCode::Failure,
+                    "declined; nothing more was changed".into(),
+                    self.resume_hint(),
+                )]
+            }
+            (Pending::Create, Input::Done) => {
+                let mut actions = Vec::new();
+                if let Some(app) = &self.new_app {
+                    actions.push(Action::Notify(DeployEvent::Created {
+                        app: str_field(app, "id"),
+                        instances: app.get("instances").and_then(Value::as_u64).unwrap_or(0) as u32,
+                    }));
+                }
+                actions.extend(self.request(Pending::List, Action::ListGroup));
+                actions
+            }
+            (Pending::Scale | Pending::Kill | Pending::Delete, Input::Done) => {
+                self.request(Pending::List, Action::ListGroup)
+            }
+            (Pending::Stats, Input::Lb(samples)) => self.drain_decision(samples, now),
+            (Pending::Pids(tasks), Input::Pids(pids)) => {
+                let reloading: Vec<String> = pids
+                    .iter()
+                    .filter_map(|(url, n)| match n {
+                        Ok(n) if *n <= 2 => None,
+                        Ok(n) => Some(format!(
+                            "{url} has {n} HAProxy processes (an old one still serves connections)"
+                        )),
+                        Err(e) => Some(format!("{url}: {e}")),
+                    })
+                    .collect();
+                if reloading.is_empty() {
+                    self.before_kill(tasks)
+                } else {
+                    let mut actions = vec![Action::Notify(DeployEvent::Retrying {
+                        what: "checking that every HAProxy finished reloading".into(),
+                        error: reloading.join("; "),
+                    })];
+                    actions.extend(self.wait(now, self.lb_poll()));
+                    actions
+                }
+            }
+            (Pending::Metric(tasks), Input::MetricBusy(busy)) => {
+                let ready: Vec<String> = tasks.into_iter().filter(|t| !busy.contains(t)).collect();
+                if ready.is_empty() {
+                    self.wait(now, self.lb_poll())
+                } else {
+                    self.after_metric(ready)
+                }
+            }
+            (Pending::Hook(tasks), Input::Done) => self.confirm_kill(tasks),
+            (Pending::Hook(_), Input::HookFailed(why)) => vec![finish_stopped(
+                ExitCode::Usage,
+                format!("the pre-kill hook failed ({why}); no task was killed"),
+                self.resume_hint(),
+            )],
+            (Pending::ConfirmKill(tasks), Input::Confirmed(true)) => self.kill(tasks),
+            (Pending::ConfirmDelete, Input::Confirmed(true)) => self.delete(),
+            (pending, _) => {
+                self.pending = Some(pending);
+                Vec::new()
+            }
+        }
+    }
+
+    fn resume_hint(&self) -> Option<String> {
+        Some(format!(
+            "`dcos lb deploy --resume APP.json` finishes the deploy; `dcos lb rollback {}` goes back",
+            self.config.group
+        ))
+    }
+
+    /// First look at the group: choose the goal.
+    fn plan(&mut self, now: Instant) -> Vec<Action> {
+        let apps = plan::by_start(&self.snapshot.apps)
+            .into_iter()
+            .cloned()
+            .collect::<Vec<App>>();
+        let group = self.config.group.clone();
+        let goal = match (&self.config.mode, apps.as_slice()) {
+            (Mode::Deploy(_), [_, _, ..]) => return in_progress(&group),
+            (Mode::Deploy(user), previous) => {
+                let built = plan::build_new_app(user, previous.first(), &self.config.build);
+                let new = match built {
+                    Ok(new) => new,
+                    Err(e) => {
+                        let code = crate::error::HasExitCode::exit_code(&e);
+                        return vec![finish_stopped(code, e.to_string(), None)];
+                    }
+                };
+                let port = plan::label_u32_value(&new.json, labels::PORT_0).unwrap_or(0);
+                let goal = match previous.first() {
+                    Some(old) => Goal {
+                        grower: new.id.clone(),
+                        shrinker: Some(old.id.clone()),
+                        want_grower: if new.new_instances > 0 {
+                            new.new_instances
+                        } else {
+                            new.target
+                        },
+                        want_shrinker: if new.new_instances > 0 {
+                            new.target - new.new_instances
+                        } else {
+                            0
+                        },
+                        target: new.target,
+                        delete_shrinker: new.new_instances == 0,
+                        backend: plan::backend_name(&group, port),
+                    },
+                    None => Goal {
+                        grower: new.id.clone(),
+                        shrinker: None,
+                        want_grower: new.target,
+                        want_shrinker: 0,
+                        target: new.target,
+                        delete_shrinker: false,
+                        backend: plan::backend_name(&group, port),
+                    },
+                };
+                self.new_app = Some(new.json);
+                goal
+            }
+            (_, []) => {
+                return vec![finish_stopped(
+                    ExitCode::InvalidInput,
+                    format!("no app of deployment group {group} is running"),
+                    None,
+                )];
+            }
+            (Mode::CompleteCurrent | Mode::CompletePrevious | Mode::MoveSplit(_), [_]) => {
+                return vec![finish_stopped(
+                    ExitCode::InvalidInput,
+                    "Cannot use --complete-cur, --complete-prev flags when config is not hybrid"
+                        .into(),
+                    Some(format!(
+                        "group {group} has a single app; `dcos lb split APP.json --new-instances N` starts a split"
+                    )),
+                )];
+            }
+            (Mode::Resume, [only]) => single_goal(only, &group),
+            (mode, [.., older, newest]) => {
+                let target = plan::label_u32(newest, labels::DEPLOYMENT_TARGET_INSTANCES)
+                    .unwrap_or(newest.instances);
+                let hybrid = plan::label_u32(newest, labels::DEPLOYMENT_NEW_INSTANCES)
+                    .unwrap_or(0)
+                    .min(target);
+                let port = plan::label_u32(newest, labels::PORT_0).unwrap_or(0);
+                let (grower, shrinker, want_grower, delete) = match mode {
+                    Mode::Resume if hybrid > 0 => (newest, older, hybrid, false),
+                    Mode::Resume | Mode::CompleteCurrent => (newest, older, target, true),
+                    Mode::CompletePrevious => (older, newest, target, true),
+                    Mode::MoveSplit(n) => {
+                        let n = (*n).min(target);
+                        if n >= newest.instances {
+                            (newest, older, n, false)
+                        } else {
+                            (older, newest, target - n, false)
+                        }
+                    }
+                    Mode::Deploy(_) => return in_progress(&group),
+                };
+                Goal {
+                    grower: grower.id.clone(),
+                    shrinker: Some(shrinker.id.clone()),
+                    want_grower,
+                    want_shrinker: target - want_grower,
+                    target,
+                    delete_shrinker: delete,
+                    backend: plan::backend_name(&group, port),
+                }
+            }
+        };
+        let (start, shrink_from) = self.start_counts(&goal);
+        let steps = plan::steps(
+            start,
+            goal.want_grower,
+            shrink_from,
+            goal.want_shrinker,
+            goal.target,
+            self.config.linear_increase,
+            self.config.surge,
+        );
+        let mut actions = vec![Action::Notify(DeployEvent::Plan {
+            group,
+            new_app: goal.grower.clone(),
+            old_app: goal.shrinker.clone(),
+            target: goal.target,
+            steps: steps.clone(),
+        })];
+        self.goal = Some(goal);
+        if self.config.dry_run {
+            actions.push(Action::Finish(Outcome::DryRun {
+                app: self.new_app.clone(),
+                steps,
+            }));
+            return actions;
+        }
+        if self.new_app.is_some() && !self.config.force {
+            actions.extend(self.request(
+                Pending::ConfirmStart,
+                Action::Confirm("Continue with deployment?".into()),
+            ));
+            return actions;
+        }
+        actions.extend(self.reconcile(now));
+        actions
+    }
+
+    fn start_counts(&self, goal: &Goal) -> (u32, u32) {
+        let find = |id: &str| {
+            self.snapshot
+                .apps
+                .iter()
+                .find(|a| a.id == id)
+                .map(|a| a.instances)
+        };
+        let grower = find(&goal.grower)
+            .or_else(|| {
+                self.new_app
+                    .as_ref()
+                    .and_then(|a| a.get("instances"))
+                    .and_then(Value::as_u64)
+                    .map(|n| n as u32)
+            })
+            .unwrap_or(0);
+        let shrinker = goal.shrinker.as_deref().and_then(find).unwrap_or(0);
+        (grower, shrinker)
+    }
+
+    fn app(&self, id: &str) -> Option<&App> {
+        self.snapshot.apps.iter().find(|a| a.id == id)
+    }
+
+    fn counts(&self, app: &App) -> AppCounts {
+        AppCounts {
+            app: app.id.clone(),
+            colour: app
+                .label(labels::DEPLOYMENT_COLOUR)
+                .unwrap_or("")
+                .to_string(),
+            instances: app.instances,
+            running: app.tasks.iter().filter(|t| t.is_running()).count() as u32,
+            healthy: plan::healthy_count(app),
+        }
+    }
+
+    /// Notes progress; returns true when nothing moved for `--max-wait`.
+    fn stalled(&mut self, now: Instant, key: [u32; 6]) -> bool {
+        match self.progress {
+            Some((since, last)) if last == key => now.duration_since(since) >= self.config.max_wait,
+            _ => {
+                self.progress = Some((now, key));
+                false
+            }
+        }
+    }
+
+    /// Decides the next step from a fresh snapshot.
+    fn reconcile(&mut self, now: Instant) -> Vec<Action> {
+        let Some(goal) = self.goal.clone() else {
+            return Vec::new();
+        };
+        let Some(grower) = self.app(&goal.grower).cloned() else {
+            if let Some(app) = self.new_app.clone() {
+                return self.request(Pending::Create, Action::Create(app));
+            }
+            return vec![finish_stopped(
+                ExitCode::Marathon,
+                format!("app {} disappeared from Marathon", goal.grower),
+                None,
+            )];
+        };
+        let shrinker = goal
+            .shrinker
+            .as_deref()
+            .and_then(|id| self.app(id))
+            .cloned();
+        let healthy = plan::healthy_count(&grower);
+        let shrink_instances = shrinker.as_ref().map_or(0, |s| s.instances);
+        let shrink_tasks = shrinker.as_ref().map_or(0, |s| s.tasks.len() as u32);
+        let lb_key = self.progress.map_or(0, |(_, k)| k[5]);
+        let key = [
+            grower.instances,
+            healthy,
+            grower.tasks.len() as u32,
+            shrink_instances,
+            shrink_tasks,
+            lb_key,
+        ];
+        let stalled = self.stalled(now, key);
+        let busy = !grower.deployments.is_empty()
+            || shrinker.as_ref().is_some_and(|s| !s.deployments.is_empty());
+        let phase = if busy {
+            "waiting for Marathon's deployment"
+        } else if healthy < grower.instances {
+            "waiting for healthy tasks"
+        } else {
+            "checking marathon-lb"
+        };
+        let mut actions = vec![self.progress_event(phase, &grower, shrinker.as_ref(), Vec::new())];
+        let lb_drains_grower = shrinker
+            .as_ref()
+            .is_some_and(|s| plan::merge_view(&grower, s).new != grower.id);
+        let room = self.config.surge
+            || grower.instances + shrink_instances <= goal.target
+            || lb_drains_grower;
+        if grower.instances < goal.want_grower && room && !busy {
+            let next = if self.config.surge {
+                goal.want_grower
+            } else {
+                plan::grow(
+                    grower.instances,
+                    goal.want_grower,
+                    shrink_instances,
+                    self.config.linear_increase,
+                )
+            };
+            actions.push(Action::Notify(DeployEvent::Scaled {
+                app: grower.id.clone(),
+                instances: next,
+            }));
+            actions.extend(self.request(
+                Pending::Scale,
+                Action::Scale {
+                    app: grower.id.clone(),
+                    instances: next,
+                },
+            ));
+            return actions;
+        }
+        if busy || healthy < grower.instances {
+            if stalled {
+                let why = plan::unhealthy_reason(&grower)
+                    .unwrap_or_else(|| "Marathon's deployment did not finish".into());
+                actions.push(finish_stopped(
+                    ExitCode::Timeout,
+                    format!(
+                        "{} did not become healthy within --max-wait ({} s): {why}; {} was not touched",
+                        grower.id,
+                        self.config.max_wait.as_secs(),
+                        shrinker.as_ref().map_or("no other app".to_string(), |s| s.id.clone()),
+                    ),
+                    self.resume_hint(),
+                ));
+                return actions;
+            }
+            actions.extend(self.wait(now, self.config.step_delay));
+            return actions;
+        }
+        match shrinker {
+            None if goal.shrinker.is_some() => {
+                actions.push(done(format!(
+                    "{} runs {} healthy instance(s)",
+                    grower.id, grower.instances
+                )));
+            }
+            None => actions.extend(self.request(Pending::Stats, Action::ReadLbStats)),
+            Some(s) if s.instances <= goal.want_shrinker && !goal.delete_shrinker => {
+                actions.push(done(format!(
+                    "split in place: {} runs {} instance(s), {} runs {}",
+                    grower.id, grower.instances, s.id, s.instances
+                )));
+            }
+            Some(s) if s.instances == 0 && s.tasks.is_empty() => {
+                actions.extend(self.confirm_delete());
+            }
+            Some(_) => actions.extend(self.request(Pending::Stats, Action::ReadLbStats)),
+        }
+        actions
+    }
+
+    fn progress_event(
+        &self,
+        phase: &str,
+        grower: &App,
+        shrinker: Option<&App>,
+        lbs: Vec<LbCounts>,
+    ) -> Action {
+        Action::Notify(DeployEvent::Progress {
+            phase: phase.into(),
+            new: self.counts(grower),
+            old: shrinker.map(|s| self.counts(s)),
+            lbs,
+        })
+    }
+
+    /// Per-LB counts for progress lines.
+    fn lb_counts(backend: &str, samples: &[LbSample]) -> Vec<LbCounts> {
+        samples
+            .iter()
+            .map(|s| match &s.rows {
+                Ok(rows) => {
+                    let servers: Vec<_> = stats::servers(rows, backend).collect();
+                    LbCounts {
+                        lb: s.url.clone(),
+                        up: servers.iter().filter(|r| r.is_up()).count() as u32,
+                        draining: servers.iter().filter(|r| r.is_maint()).count() as u32,
+                        sessions: servers
+                            .iter()
+                            .filter(|r| r.is_maint())
+                            .map(|r| r.scur + r.qcur)
+                            .sum(),
+                        error: None,
+                    }
+                }
+                Err(e) => LbCounts {
+                    lb: s.url.clone(),
+                    up: 0,
+                    draining: 0,
+                    sessions: 0,
+                    error: Some(e.clone()),
+                },
+            })
+            .collect()
+    }
+
+    /// With fresh LB stats: kill drained tasks, delete the old app, or wait.
+    fn drain_decision(&mut self, samples: Vec<LbSample>, now: Instant) -> Vec<Action> {
+        let Some(goal) = self.goal.clone() else {
+            return Vec::new();
+        };
+        let Some(grower) = self.app(&goal.grower).cloned() else {
+            return self.request(Pending::List, Action::ListGroup);
+        };
+        let shrinker = goal
+            .shrinker
+            .as_deref()
+            .and_then(|id| self.app(id))
+            .cloned();
+        let lbs = Self::lb_counts(&goal.backend, &samples);
+        let Some(shrinker) = shrinker else {
+            let report = plan::drain_report(&[], &goal.backend, &samples, &self.snapshot.host_ips);
+            let mut actions = vec![self.progress_event(
+                "waiting for marathon-lb to list the new tasks",
+                &grower,
+                None,
+                lbs,
+            )];
+            if report.min_up >= goal.want_grower {
+                actions.push(done(format!(
+                    "{} runs {} healthy instance(s), UP on {} marathon-lb instance(s)",
+                    grower.id,
+                    grower.instances,
+                    samples.len()
+                )));
+                return actions;
+            }
+            if self.stalled_lb(now, &report) {
+                actions.push(self.lb_timeout(&report, &goal));
+                return actions;
+            }
+            actions.extend(self.wait(now, self.lb_poll()));
+            return actions;
+        };
+        let mut actions = vec![self.progress_event("draining", &grower, Some(&shrinker), lbs)];
+        let capacity_ok = |report: &DrainReport| {
+            report.min_up >= goal.target.min(grower.instances + shrinker.instances)
+        };
+        if plan::merge_view(&grower, &shrinker).new != grower.id
+            && grower.instances >= goal.want_grower
+        {
+            // marathon-lb calls the shrinking app new (it was scaled last) and
+            // drains the growing one, which is already at its size: killing
+            // those drained tasks (with scale) makes the growing app the one
+            // scaled last, and the next round grows it back.
+            let report = plan::drain_report(
+                &grower.tasks,
+                &goal.backend,
+                &samples,
+                &self.snapshot.host_ips,
+            );
+            if !report.drained.is_empty() && capacity_ok(&report) {
+                self.kill_from = grower.id.clone();
+                actions.extend(self.request(Pending::Pids(report.drained), Action::ReadLbPids));
+                return actions;
+            }
+        }
+        self.kill_from = shrinker.id.clone();
+        let report = plan::drain_report(
+            &shrinker.tasks,
+            &goal.backend,
+            &samples,
+            &self.snapshot.host_ips,
+        );
+        let capacity_ok = capacity_ok(&report);
+        let all_drained = report.drained.len() == shrinker.tasks.len()
+            && shrinker.tasks.len() as u32 >= shrinker.instances.min(1);
+        if goal.delete_shrinker
+            && grower.instances >= goal.want_grower
+            && all_drained
+            && capacity_ok
+        {
+            actions.extend(self.request(Pending::Pids(Vec::new()), Action::ReadLbPids));
+            return actions;
+        }
+        let room = shrinker.instances.saturating_sub(goal.want_shrinker) as usize;
+        let mut killable = report.drained.clone();
+        killable.sort();
+        killable.truncate(room);
+        if !killable.is_empty() && capacity_ok {
+            actions.extend(self.request(Pending::Pids(killable), Action::ReadLbPids));
+            return actions;
+        }
+        if self.stalled_lb(now, &report) {
+            if self.config.force_kill_after_max_wait
+                && !report.draining.is_empty()
+                && report.unreachable.is_empty()
+            {
+                let mut tasks = report.draining.clone();
+                tasks.truncate(room.max(1));
+                actions.push(Action::Notify(DeployEvent::Blocked {
+                    blockers: report.blockers.clone(),
+                }));
+                actions.extend(self.before_kill(tasks));
+                return actions;
+            }
+            actions.push(self.lb_timeout(&report, &goal));
+            return actions;
+        }
+        actions.extend(self.wait(now, self.lb_poll()));
+        actions
+    }
+
+    fn stalled_lb(&mut self, now: Instant, report: &DrainReport) -> bool {
+        let mut key = self.progress.map(|(_, k)| k).unwrap_or_default();
+        key[5] = report.drained.len() as u32 + 1000 * report.min_up.min(1000);
+        self.stalled(now, key)
+    }
+
+    fn lb_timeout(&self, report: &DrainReport, goal: &Goal) -> Action {
+        let (code, what) = if report.unreachable.is_empty() {
+            (ExitCode::Timeout, "tasks did not drain".to_string())
+        } else {
+            let lbs: Vec<String> = report
+                .unreachable
+                .iter()
+                .map(|(u, e)| format!("{u} ({e})"))
+                .collect();
+            (
+                ExitCode::MarathonLb,
+                format!("marathon-lb could not be read: {}", lbs.join(", ")),
+            )
+        };
+        let blockers: Vec<String> = report
+            .blockers
+            .iter()
+            .map(|b| {
+                format!(
+                    "{}: server {} of task {} is {} with {} session(s)",
+                    b.lb, b.addr, b.task, b.status, b.sessions
+                )
+            })
+            .collect();
+        let detail = if blockers.is_empty() {
+            String::new()
+        } else {
+            format!("\n  {}", blockers.join("\n  "))
+        };
+        finish_stopped(
+            code,
+            format!(
+                "no progress within --max-wait ({} s) in backend {}: {what}; no undrained task was killed{detail}",
+                self.config.max_wait.as_secs(),
+                goal.backend
+            ),
+            self.resume_hint(),
+        )
+    }
+
+    /// After the HAProxy reload check: the drain metric, the hook, a prompt.
+    fn before_kill(&mut self, tasks: Vec<String>) -> Vec<Action> {
+        if tasks.is_empty() {
+            return self.confirm_delete();
+        }
+        if self.config.drain_metric {
+            let app = self.kill_from.clone();
+            return self.request(
+                Pending::Metric(tasks.clone()),
+                Action::CheckDrainMetric { app, tasks },
+            );
+        }
+        self.after_metric(tasks)
+    }
+
+    fn after_metric(&mut self, tasks: Vec<String>) -> Vec<Action> {
+        let Some(goal) = self.goal.clone() else {
+            return Vec::new();
+        };
+        if self.config.pre_kill_hook {
+            let other = if self.kill_from == goal.grower {
+                goal.shrinker.clone().unwrap_or_default()
+            } else {
+                goal.grower.clone()
+            };
+            let action = Action::RunHook {
+                old: self.kill_from.clone(),
+                tasks: tasks.clone(),
+                new: other,
+            };
+            return self.request(Pending::Hook(tasks), action);
+        }
+        self.confirm_kill(tasks)
+    }
+
+    fn confirm_kill(&mut self, tasks: Vec<String>) -> Vec<Action> {
+        if self.config.force {
+            return self.kill(tasks);
+        }
+        let question = format!(
+            "Kill {} drained task(s): {}?",
+            tasks.len(),
+            tasks.join(", ")
+        );
+        self.request(Pending::ConfirmKill(tasks), Action::Confirm(question))
+    }
+
+    fn kill(&mut self, tasks: Vec<String>) -> Vec<Action> {
+        let app = self.kill_from.clone();
+        let mut actions = vec![Action::Notify(DeployEvent::Killing {
+            app: app.clone(),
+            tasks: tasks.clone(),
+        })];
+        actions.extend(self.request(Pending::Kill, Action::Kill { app, tasks }));
+        actions
+    }
+
+    fn confirm_delete(&mut self) -> Vec<Action> {
+        if self.config.force {
+            return self.delete();
+        }
+        let app = self
+            .goal
+            .as_ref()
+            .and_then(|g| g.shrinker.clone())
+            .unwrap_or_default();
+        self.request(
+            Pending::ConfirmDelete,
+            Action::Confirm(format!("Delete {app}, now drained?")),
+        )
+    }
+
+    fn delete(&mut self) -> Vec<Action> {
+        let Some(goal) = self.goal.as_mut() else {
+            return Vec::new();
+        };
+        let Some(app) = goal.shrinker.clone() else {
+            return Vec::new();
+        };
+        goal.delete_shrinker = false;
+        let mut actions = vec![Action::Notify(DeployEvent::Deleted { app: app.clone() })];
+        actions.extend(self.request(Pending::Delete, Action::Delete { app }));
+        actions
+    }
+
+    /// A request failed: 409 (a deployment holds the app), 5xx and transport
+    /// errors are retried after a fresh look until `--max-wait` passes with
+    /// no progress; anything else stops the run.
+    fn failed(&mut self, failure: Failure, now: Instant) -> Vec<Action> {
+        let Some(pending) = self.pending.take() else {
+            return Vec::new();
+        };
+        let retryable = match failure.status {
+            None => true,
+            Some(409) => true,
+            Some(s) => s >= 500,
+        };
+        if pending == Pending::Delete && failure.status == Some(404) {
+            return self.request(Pending::List, Action::ListGroup);
+        }
+        if pending == Pending::Create && failure.status == Some(409) {
+            return self.request(Pending::List, Action::ListGroup);
+        }
+        let key = self.progress.map(|(_, k)| k).unwrap_or_default();
+        let stalled = self.stalled(now, key);
+        if !retryable || stalled {
+            let hint = if pending == Pending::Create && failure.status == Some(422) {
+                Some("check that both service ports (the app's and HAPROXY_DEPLOYMENT_ALT_PORT) are free".into())
+            } else {
+                self.resume_hint()
+            };
+            return vec![finish_stopped(
+                pending.exit_code(),
+                format!("{} failed: {}", pending.describe(), failure.message),
+                hint,
+            )];
+        }
+        if pending == Pending::Delete {
+            if let Some(goal) = self.goal.as_mut() {
+                goal.delete_shrinker = true;
+            }
+        }
+        let mut actions = Vec::new();
+        if self.last_failure.as_deref() != Some(failure.message.as_str()) {
+            actions.push(Action::Notify(DeployEvent::Retrying {
+                what: pending.describe().into(),
+                error: failure.message.clone(),
+            }));
+        }
+        self.last_failure = Some(failure.message);
+        actions.extend(self.wait(now, self.lb_poll()));
+        actions
+    }
+}
+
+fn in_progress(group: &str) -> Vec<Action> {
+    vec![finish_stopped(
+        ExitCode::Usage,
+        format!("There appears to be an existing deployment in progress in group {group}"),
+        Some(
+            "add --resume to finish it, --complete-cur to promote or --complete-prev to roll back"
+                .into(),
+        ),
+    )]
+}
+
+fn single_goal(only: &App, group: &str) -> Goal {
+    let target =
+        plan::label_u32(only, labels::DEPLOYMENT_TARGET_INSTANCES).unwrap_or(only.instances);
+    Goal {
+        grower: only.id.clone(),
+        shrinker: None,
+        want_grower: target,
+        want_shrinker: 0,
+        target,
+        delete_shrinker: false,
+        backend: plan::backend_name(group, plan::label_u32(only, labels::PORT_0).unwrap_or(0)),
+    }
+}
+
+fn str_field(v: &Value, key: &str) -> String {
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn done(message: String) -> Action {
+    Action::Finish(Outcome::Done(message))
+}
+
+fn finish_stopped(code: ExitCode, message: String, hint: Option<String>) -> Action {
+    Action::Finish(Outcome::Stopped {
+        code,
+        message,
+        hint,
+    })
+}
+
+#[cfg(test)]
+#[path = "transcript_tests.rs"]
+mod transcript_tests;

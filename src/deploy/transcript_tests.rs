@@ -1,0 +1,832 @@
+//! Transcript tests of the deploy machine: a small model of Marathon and
+//! marathon-lb (the merge rules of `plan::merge_view`) answers every action,
+//! and the `> input` / `< action` lines are compared with insta snapshots.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::lb::stats::StatsRow;
+use crate::marathon::types::{DeploymentRef, HealthCheckResult, Task, VersionInfo};
+
+/// A model of Marathon plus marathon-lb.
+struct World {
+    apps: Vec<App>,
+    clock: u32,
+    next_port: u32,
+    lbs: Vec<&'static str>,
+    /// Sessions a draining server still holds, consumed one per stats read.
+    sessions: BTreeMap<String, u64>,
+    /// Apps whose tasks never get healthy.
+    broken: Vec<String>,
+    /// LBs that stop answering.
+    dead_lbs: Vec<&'static str>,
+    /// The pids each read returns, in order (then 2).
+    pids: Vec<usize>,
+    /// Faults: (action kind, nth occurrence from 1, the failure).
+    faults: Vec<(&'static str, usize, Failure)>,
+    seen: BTreeMap<&'static str, usize>,
+    hook_fails: bool,
+}
+
+fn ts(n: u32) -> String {
+    format!("2024-01-01T00:{:02}:{:02}.000Z", n / 60, n % 60)
+}
+
+impl World {
+    fn new() -> Self {
+        Self {
+            apps: Vec::new(),
+            clock: 0,
+            next_port: 31000,
+            lbs: vec!["http://lb1:9090"],
+            sessions: BTreeMap::new(),
+            broken: Vec::new(),
+            dead_lbs: Vec::new(),
+            pids: Vec::new(),
+            faults: Vec::new(),
+            seen: BTreeMap::new(),
+            hook_fails: false,
+        }
+    }
+
+    fn tick(&mut self) -> String {
+        self.clock += 1;
+        ts(self.clock)
+    }
+
+    /// A settled app of the group, as a previous deploy left it.
+    fn running(&mut self, colour: &str, port: u32, instances: u32, new_instances: u32) {
+        let app_json = user_app();
+        let mut app: App = serde_json::from_value(app_json).unwrap();
+        app.id = format!("/web-{colour}");
+        app.ports = vec![port];
+        app.port_definitions = vec![json!({"port": port, "protocol": "tcp"})];
+        let started = self.tick();
+        for (k, v) in [
+            (labels::DEPLOYMENT_COLOUR, colour.to_string()),
+            (labels::PORT_0, "10000".into()),
+            (labels::DEPLOYMENT_TARGET_INSTANCES, "3".into()),
+            (labels::DEPLOYMENT_NEW_INSTANCES, new_instances.to_string()),
+            (labels::DEPLOYMENT_STARTED_AT, started),
+        ] {
+            app.labels.insert(k.into(), json!(v));
+        }
+        self.apps.push(app);
+        self.set_instances(&format!("/web-{colour}"), instances);
+        self.settle();
+    }
+
+    fn app_mut(&mut self, id: &str) -> &mut App {
+        self.apps.iter_mut().find(|a| a.id == id).unwrap()
+    }
+
+    fn set_instances(&mut self, id: &str, n: u32) {
+        let at = self.tick();
+        let mut ports = Vec::new();
+        let have = self.app_mut(id).tasks.len() as u32;
+        for _ in have..n {
+            self.next_port += 1;
+            ports.push(self.next_port);
+        }
+        let app = self.app_mut(id);
+        for port in ports {
+            app.tasks.push(Task {
+                id: format!("{}.{port}", id.trim_start_matches('/')),
+                app_id: id.into(),
+                host: "agent1".into(),
+                ports: vec![port],
+                state: Some("TASK_RUNNING".into()),
+                ..Task::default()
+            });
+        }
+        app.tasks.truncate(n as usize);
+        app.instances = n;
+        app.version_info = VersionInfo {
+            last_scaling_at: Some(at),
+            last_config_change_at: None,
+        };
+        app.deployments = vec![DeploymentRef { id: "d1".into() }];
+    }
+
+    /// Marathon finishes deployments; tasks pass their health checks.
+    fn settle(&mut self) {
+        for app in &mut self.apps {
+            let broken = self.broken.contains(&app.id);
+            for task in &mut app.tasks {
+                task.health_check_results = vec![HealthCheckResult {
+                    alive: !broken,
+                    last_failure_cause: broken.then(|| "HTTP 503".to_string()),
+                    ..HealthCheckResult::default()
+                }];
+            }
+            if !broken {
+                app.deployments.clear();
+            }
+        }
+    }
+
+    fn fault(&mut self, kind: &'static str) -> Option<Failure> {
+        let n = self.seen.entry(kind).or_default();
+        *n += 1;
+        let n = *n;
+        self.faults
+            .iter()
+            .find(|(k, at, _)| *k == kind && *at == n)
+            .map(|(_, _, f)| f.clone())
+    }
+
+    fn stats(&mut self) -> Vec<LbSample> {
+        let mut group: Vec<&App> = self.apps.iter().collect();
+        group.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut rows = Vec::new();
+        let (draining_ids, listed): (Vec<String>, Vec<&Task>) = match group.as_slice() {
+            [a, b] => {
+                let view = plan::merge_view(a, b);
+                let old = if view.old == a.id { *a } else { *b };
+                let mut old_tasks: Vec<&Task> = old.tasks.iter().collect();
+                old_tasks.sort_by(|x, y| x.id.cmp(&y.id));
+                let draining = old_tasks
+                    .iter()
+                    .take(view.draining as usize)
+                    .map(|t| t.id.clone())
+                    .collect();
+                (
+                    draining,
+                    group.iter().flat_map(|a| a.tasks.iter()).collect(),
+                )
+            }
+            _ => (
+                Vec::new(),
+                group.iter().flat_map(|a| a.tasks.iter()).collect(),
+            ),
+        };
+        for task in listed
+            .into_iter()
+            .filter(|t| t.health_check_results.iter().any(|r| r.alive))
+        {
+            let addr = format!("10.0.0.1:{}", task.ports[0]);
+            let draining = draining_ids.contains(&task.id);
+            let scur = if draining {
+                let left = self.sessions.entry(task.id.clone()).or_default();
+                let now = *left;
+                *left = left.saturating_sub(1);
+                now
+            } else {
+                0
+            };
+            rows.push(StatsRow {
+                pxname: "web_10000".into(),
+                svname: addr.replace([':', '.'], "_"),
+                status: if draining { "MAINT" } else { "UP" }.into(),
+                scur,
+                qcur: 0,
+                addr: Some(addr),
+            });
+        }
+        self.lbs
+            .iter()
+            .map(|url| LbSample {
+                url: (*url).into(),
+                rows: if self.dead_lbs.contains(url) {
+                    Err("connection refused".into())
+                } else {
+                    Ok(rows.clone())
+                },
+            })
+            .collect()
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            apps: self.apps.clone(),
+            host_ips: BTreeMap::from([("agent1".to_string(), vec!["10.0.0.1".to_string()])]),
+        }
+    }
+
+    /// Answers one action (None for Notify/Finish).
+    fn answer(&mut self, action: &Action) -> Option<Input> {
+        let kind = match action {
+            Action::ListGroup => "list",
+            Action::ReadLbStats => "stats",
+            Action::ReadLbPids => "pids",
+            Action::CheckDrainMetric { .. } => "metric",
+            Action::Create(_) => "create",
+            Action::Scale { .. } => "scale",
+            Action::Kill { .. } => "kill",
+            Action::Delete { .. } => "delete",
+            Action::RunHook { .. } => "hook",
+            Action::Confirm(_) => "confirm",
+            Action::Notify(_) | Action::Finish(_) => return None,
+        };
+        if let Some(failure) = self.fault(kind) {
+            return Some(Input::Failed(failure));
+        }
+        Some(match action {
+            Action::ListGroup => {
+                let snapshot = self.snapshot();
+                self.settle();
+                Input::Group(snapshot)
+            }
+            Action::ReadLbStats => Input::Lb(self.stats()),
+            Action::ReadLbPids => {
+                let n = if self.pids.is_empty() {
+                    2
+                } else {
+                    self.pids.remove(0)
+                };
+                Input::Pids(self.lbs.iter().map(|u| ((*u).to_string(), Ok(n))).collect())
+            }
+            Action::CheckDrainMetric { .. } => Input::MetricBusy(Vec::new()),
+            Action::Create(json) => {
+                let mut app: App = serde_json::from_value(json.clone()).unwrap();
+                app.ports = plan::service_port(json).into_iter().collect();
+                let n = app.instances;
+                app.instances = 0;
+                self.apps.push(app);
+                self.set_instances(json["id"].as_str().unwrap(), n);
+                Input::Done
+            }
+            Action::Scale { app, instances } => {
+                self.set_instances(app, *instances);
+                Input::Done
+            }
+            Action::Kill { app, tasks } => {
+                let at = self.tick();
+                let a = self.app_mut(app);
+                a.tasks.retain(|t| !tasks.contains(&t.id));
+                a.instances -= tasks.len() as u32;
+                a.version_info.last_scaling_at = Some(at);
+                a.deployments = vec![DeploymentRef { id: "d2".into() }];
+                Input::Done
+            }
+            Action::Delete { app } => {
+                self.apps.retain(|a| &a.id != app);
+                Input::Done
+            }
+            Action::RunHook { .. } if self.hook_fails => Input::HookFailed("exit status 3".into()),
+            Action::RunHook { .. } => Input::Done,
+            Action::Confirm(_) => Input::Confirmed(true),
+            Action::Notify(_) | Action::Finish(_) => return None,
+        })
+    }
+}
+
+fn user_app() -> Value {
+    json!({
+        "id": "/web", "instances": 3, "cmd": "serve",
+        "portDefinitions": [{"port": 10000, "protocol": "tcp"}],
+        "healthChecks": [{"protocol": "HTTP", "path": "/"}],
+        "labels": {"HAPROXY_DEPLOYMENT_GROUP": "web", "HAPROXY_DEPLOYMENT_ALT_PORT": "10001", "HAPROXY_GROUP": "external"}
+    })
+}
+
+fn config(mode: Mode) -> Config {
+    Config {
+        group: "web".into(),
+        mode,
+        build: BuildOptions {
+            initial_instances: 1,
+            new_instances: 0,
+            surge: false,
+            started_at: "2024-06-01T00:00:00+00:00".into(),
+        },
+        force: true,
+        dry_run: false,
+        step_delay: Duration::from_secs(2),
+        max_wait: Duration::from_secs(30),
+        linear_increase: None,
+        surge: false,
+        force_kill_after_max_wait: false,
+        pre_kill_hook: false,
+        drain_metric: false,
+    }
+}
+
+fn group_line(apps: &[App]) -> String {
+    let mut apps: Vec<&App> = apps.iter().collect();
+    apps.sort_by(|a, b| a.id.cmp(&b.id));
+    let parts: Vec<String> = apps
+        .iter()
+        .map(|a| {
+            let busy = if a.deployments.is_empty() {
+                ""
+            } else {
+                " deploying"
+            };
+            format!(
+                "{} {}/{} healthy{busy}",
+                a.id,
+                plan::healthy_count(a),
+                a.instances
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        "no apps".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn input_line(input: &Input) -> String {
+    match input {
+        Input::Group(s) => format!("Group {}", group_line(&s.apps)),
+        Input::Lb(samples) => {
+            let parts: Vec<String> = samples
+                .iter()
+                .map(|s| match &s.rows {
+                    Ok(rows) => {
+                        let servers: Vec<String> = rows
+                            .iter()
+                            .map(|r| {
+                                format!(
+                                    "{}={}{}",
+                                    &r.addr.clone().unwrap_or_default()[9..],
+                                    r.status,
+                                    if r.scur > 0 {
+                                        format!("({})", r.scur)
+                                    } else {
+                                        String::new()
+                                    }
+                                )
+                            })
+                            .collect();
+                        format!("{} [{}]", s.url, servers.join(" "))
+                    }
+                    Err(e) => format!("{} error: {e}", s.url),
+                })
+                .collect();
+            format!("Lb {}", parts.join("; "))
+        }
+        Input::Pids(p) => format!(
+            "Pids {}",
+            p.iter()
+                .map(|(u, n)| format!("{u}={n:?}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        Input::Failed(f) => format!("Failed {:?} {}", f.status, f.message),
+        other => format!("{other:?}"),
+    }
+}
+
+fn action_line(action: &Action) -> String {
+    match action {
+        Action::Create(app) => format!(
+            "Create {} instances={} port={} labels={}",
+            app["id"],
+            app["instances"],
+            plan::service_port(app).unwrap_or(0),
+            app["labels"]
+        ),
+        Action::Notify(event) => format!("Notify {}", event.line()),
+        Action::Finish(Outcome::DryRun { app, steps }) => format!(
+            "Finish DryRun app={} steps={steps:?}",
+            app.as_ref()
+                .map(|a| a["id"].to_string())
+                .unwrap_or_default()
+        ),
+        Action::Finish(Outcome::Stopped {
+            code,
+            message,
+            hint,
+        }) => format!(
+            "Finish Stopped {code:?}: {message} (hint: {})",
+            hint.clone().unwrap_or_default()
+        ),
+        other => format!("{other:?}"),
+    }
+}
+
+struct Run {
+    transcript: String,
+    outcome: Option<Outcome>,
+}
+
+/// Runs the machine against the world; `interrupt` returns true to send
+/// Ctrl-C before the given action is answered.
+fn run(
+    machine: &mut Machine,
+    world: &mut World,
+    mut interrupt: impl FnMut(&Action, &World) -> bool,
+) -> Run {
+    let t0 = Instant::now();
+    let mut now = t0;
+    let mut transcript = String::new();
+    let mut queue: Vec<Action> = machine.handle(Input::Start, now);
+    for _ in 0..400 {
+        let mut next = Vec::new();
+        for action in queue.drain(..) {
+            let _ = writeln!(transcript, "< {}", action_line(&action));
+            if let Action::Finish(outcome) = action {
+                return Run {
+                    transcript,
+                    outcome: Some(outcome),
+                };
+            }
+            let input = if interrupt(&action, world) {
+                Some(Input::Interrupted)
+            } else {
+                world.answer(&action)
+            };
+            if let Some(input) = input {
+                let _ = writeln!(transcript, "> {}", input_line(&input));
+                next.extend(machine.handle(input, now));
+            }
+        }
+        if next.is_empty() {
+            let Some(deadline) = machine.poll_timeout() else {
+                break;
+            };
+            now = now.max(deadline);
+            let _ = writeln!(transcript, "> Timer +{}s", now.duration_since(t0).as_secs());
+            next = machine.handle(Input::Timer, now);
+        }
+        queue = next;
+    }
+    Run {
+        transcript,
+        outcome: None,
+    }
+}
+
+fn never(_: &Action, _: &World) -> bool {
+    false
+}
+
+fn app_ids(world: &World) -> Vec<(String, u32)> {
+    let mut ids: Vec<(String, u32)> = world
+        .apps
+        .iter()
+        .map(|a| (a.id.clone(), a.instances))
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn first_deploy_waits_for_healthy_tasks_and_the_lb() {
+    let mut world = World::new();
+    let mut m = Machine::new(config(Mode::Deploy(user_app())));
+    let run = run(&mut m, &mut world, never);
+    assert!(
+        matches!(run.outcome, Some(Outcome::Done(_))),
+        "{}",
+        run.transcript
+    );
+    assert_eq!(app_ids(&world), [("/web-blue".to_string(), 3)]);
+    insta::assert_snapshot!(run.transcript);
+}
+
+#[test]
+fn blue_to_green_grows_by_half_and_kills_only_drained_tasks() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    let mut m = Machine::new(config(Mode::Deploy(user_app())));
+    let run = run(&mut m, &mut world, never);
+    assert!(
+        matches!(run.outcome, Some(Outcome::Done(_))),
+        "{}",
+        run.transcript
+    );
+    assert_eq!(app_ids(&world), [("/web-green".to_string(), 3)]);
+    assert_eq!(world.apps[0].ports, [10001], "green takes the ALT port");
+    insta::assert_snapshot!(run.transcript);
+}
+
+#[test]
+fn green_to_blue_with_sessions_and_two_lbs_and_surge() {
+    let mut world = World::new();
+    world.lbs = vec!["http://lb1:9090", "http://lb2:9090"];
+    world.running("green", 10001, 3, 0);
+    for port in 31001..=31003 {
+        world.sessions.insert(format!("web-green.{port}"), 2);
+    }
+    let mut cfg = config(Mode::Deploy(user_app()));
+    cfg.surge = true;
+    cfg.build.surge = true;
+    let mut m = Machine::new(cfg);
+    let run = run(&mut m, &mut world, never);
+    assert!(
+        matches!(run.outcome, Some(Outcome::Done(_))),
+        "{}",
+        run.transcript
+    );
+    assert_eq!(app_ids(&world), [("/web-blue".to_string(), 3)]);
+    assert_eq!(
+        world.apps[0].ports,
+        [10000],
+        "blue returns to the original port"
+    );
+    insta::assert_snapshot!(run.transcript);
+}
+
+#[test]
+fn dry_run_plans_and_sends_nothing() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    let mut cfg = config(Mode::Deploy(user_app()));
+    cfg.dry_run = true;
+    let mut m = Machine::new(cfg);
+    let run = run(&mut m, &mut world, never);
+    assert!(matches!(run.outcome, Some(Outcome::DryRun { .. })));
+    assert_eq!(app_ids(&world), [("/web-blue".to_string(), 3)]);
+    insta::assert_snapshot!(run.transcript);
+}
+
+#[test]
+fn conflicts_and_server_errors_are_retried() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    let conflict = Failure {
+        status: Some(409),
+        message: "App is locked by one or more deployments.".into(),
+    };
+    let server = Failure {
+        status: Some(500),
+        message: "Internal Server Error".into(),
+    };
+    world.faults = vec![
+        ("kill", 1, conflict.clone()),
+        ("scale", 1, server.clone()),
+        ("list", 3, server),
+        ("delete", 1, conflict),
+    ];
+    let mut m = Machine::new(config(Mode::Deploy(user_app())));
+    let run = run(&mut m, &mut world, never);
+    assert!(
+        matches!(run.outcome, Some(Outcome::Done(_))),
+        "{}",
+        run.transcript
+    );
+    assert_eq!(app_ids(&world), [("/web-green".to_string(), 3)]);
+    insta::assert_snapshot!(run.transcript);
+}
+
+#[test]
+fn a_rejected_create_stops_with_zdds_code() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    world.faults = vec![(
+        "create",
+        1,
+        Failure {
+            status: Some(422),
+            message: "servicePort 10001 is in use".into(),
+        },
+    )];
+    let mut m = Machine::new(config(Mode::Deploy(user_app())));
+    let run = run(&mut m, &mut world, never);
+    let Some(Outcome::Stopped { code, .. }) = run.outcome else {
+        panic!("{}", run.transcript)
+    };
+    assert_eq!(code, ExitCode::AppCreate);
+    assert_eq!(app_ids(&world), [("/web-blue".to_string(), 3)]);
+}
+
+#[test]
+fn a_new_app_that_never_gets_healthy_leaves_the_old_one_untouched() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    world.broken = vec!["/web-green".into()];
+    let mut m = Machine::new(config(Mode::Deploy(user_app())));
+    let run = run(&mut m, &mut world, never);
+    let Some(Outcome::Stopped { code, message, .. }) = &run.outcome else {
+        panic!("{}", run.transcript)
+    };
+    assert_eq!(*code, ExitCode::Timeout);
+    assert!(
+        message.contains("HTTP 503") && message.contains("/web-blue was not touched"),
+        "{message}"
+    );
+    assert!(app_ids(&world).contains(&("/web-blue".to_string(), 3)));
+    insta::assert_snapshot!(run.transcript);
+}
+
+#[test]
+fn undrained_tasks_are_never_killed_and_the_stop_names_lb_server_and_sessions() {
+    let mut world = World::new();
+    world.lbs = vec!["http://lb1:9090", "http://lb2:9090"];
+    world.running("blue", 10000, 3, 0);
+    world.sessions.insert("web-blue.31001".into(), 1000);
+    let mut m = Machine::new(config(Mode::Deploy(user_app())));
+    let run = run(&mut m, &mut world, never);
+    let Some(Outcome::Stopped { code, message, .. }) = &run.outcome else {
+        panic!("{}", run.transcript)
+    };
+    assert_eq!(*code, ExitCode::Timeout);
+    assert!(
+        message.contains(
+            "http://lb1:9090: server 10.0.0.1:31001 of task web-blue.31001 is MAINT with"
+        ),
+        "{message}"
+    );
+    assert!(
+        !run.transcript
+            .contains("Kill { app: \"/web-blue\", tasks: [\"web-blue.31001\"]")
+    );
+    assert!(app_ids(&world).contains(&("/web-blue".to_string(), 3)));
+}
+
+#[test]
+fn an_lb_that_stops_answering_blocks_kills_and_stops_with_code_5() {
+    let mut world = World::new();
+    world.lbs = vec!["http://lb1:9090", "http://lb2:9090"];
+    world.dead_lbs = vec!["http://lb2:9090"];
+    world.running("blue", 10000, 3, 0);
+    let mut m = Machine::new(config(Mode::Deploy(user_app())));
+    let run = run(&mut m, &mut world, never);
+    let Some(Outcome::Stopped { code, message, .. }) = &run.outcome else {
+        panic!("{}", run.transcript)
+    };
+    assert_eq!(*code, ExitCode::MarathonLb);
+    assert!(
+        message.contains("http://lb2:9090 (connection refused)"),
+        "{message}"
+    );
+    assert!(!run.transcript.contains("< Kill"));
+}
+
+#[test]
+fn a_reloading_haproxy_defers_the_kill_and_pids_are_read_once_per_decision() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    world.pids = vec![3, 3];
+    let mut m = Machine::new(config(Mode::Deploy(user_app())));
+    let run = run(&mut m, &mut world, never);
+    assert!(
+        matches!(run.outcome, Some(Outcome::Done(_))),
+        "{}",
+        run.transcript
+    );
+    let reads = run.transcript.matches("< ReadLbPids").count();
+    let kills =
+        run.transcript.matches("< Kill").count() + run.transcript.matches("< Delete").count();
+    assert_eq!(
+        reads,
+        kills + 2,
+        "one pid read per kill decision, two deferred"
+    );
+}
+
+#[test]
+fn a_failing_pre_kill_hook_stops_resumable_with_exit_2() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    world.hook_fails = true;
+    let mut cfg = config(Mode::Deploy(user_app()));
+    cfg.pre_kill_hook = true;
+    let mut m = Machine::new(cfg);
+    let run = run(&mut m, &mut world, never);
+    let Some(Outcome::Stopped { code, .. }) = run.outcome else {
+        panic!()
+    };
+    assert_eq!(code, ExitCode::Usage);
+    assert!(!run.transcript.contains("< Kill"));
+}
+
+/// Ctrl-C before each kind of action, then `--resume` finishes the deploy
+/// and `--complete-prev` returns to blue.
+#[test]
+fn ctrl_c_at_every_phase_then_resume_or_rollback() {
+    let mut transcripts = String::new();
+    for (phase, nth) in [
+        ("Create", 1),
+        ("Scale", 1),
+        ("ReadLbStats", 2),
+        ("Kill", 1),
+        ("ReadLbPids", 2),
+        ("Delete", 1),
+    ] {
+        for resume in [true, false] {
+            let mut world = World::new();
+            world.running("blue", 10000, 3, 0);
+            let mut seen = 0;
+            let mut m = Machine::new(config(Mode::Deploy(user_app())));
+            let first = run(&mut m, &mut world, |action, _| {
+                let name = action_line(action);
+                if name.starts_with(phase) {
+                    seen += 1;
+                }
+                name.starts_with(phase) && seen == nth
+            });
+            let Some(Outcome::Stopped { code, .. }) = first.outcome else {
+                panic!("{phase}: {}", first.transcript)
+            };
+            assert_eq!(code, ExitCode::Interrupted);
+            let state = group_line(&world.apps);
+            let mode = if resume {
+                Mode::Resume
+            } else {
+                Mode::CompletePrevious
+            };
+            let mut m = Machine::new(config(mode.clone()));
+            let second = run(&mut m, &mut world, never);
+            let expected = match (phase, resume) {
+                ("Create", _) => "/web-blue",
+                ("Delete", true) => "/web-green",
+                (_, true) => "/web-green",
+                (_, false) => "/web-blue",
+            };
+            let result = group_line(&world.apps);
+            assert_eq!(
+                app_ids(&world),
+                [(expected.to_string(), 3)],
+                "{phase}#{nth} {mode:?}: {}",
+                second.transcript
+            );
+            let _ = writeln!(
+                transcripts,
+                "Ctrl-C before {phase} #{nth}: {state}; {mode:?} -> {result}"
+            );
+        }
+    }
+    insta::assert_snapshot!(transcripts);
+}
+
+#[test]
+fn split_then_move_then_promote() {
+    let mut world = World::new();
+    world.running("blue", 10000, 4, 0);
+    world
+        .app_mut("/web-blue")
+        .labels
+        .insert(labels::DEPLOYMENT_TARGET_INSTANCES.into(), json!("4"));
+    let mut cfg = config(Mode::Deploy(user_app()));
+    cfg.build.new_instances = 2;
+    let mut m = Machine::new(cfg);
+    let split = run(&mut m, &mut world, never);
+    assert!(
+        matches!(split.outcome, Some(Outcome::Done(_))),
+        "{}",
+        split.transcript
+    );
+    assert_eq!(
+        app_ids(&world),
+        [("/web-blue".into(), 2), ("/web-green".into(), 2)]
+    );
+    let labels_before = world.app_mut("/web-green").labels.clone();
+    let mut m = Machine::new(config(Mode::MoveSplit(3)));
+    let moved = run(&mut m, &mut world, never);
+    assert_eq!(
+        app_ids(&world),
+        [("/web-blue".into(), 1), ("/web-green".into(), 3)],
+        "{}",
+        moved.transcript
+    );
+    assert_eq!(
+        world.app_mut("/web-green").labels,
+        labels_before,
+        "labels untouched"
+    );
+    let mut m = Machine::new(config(Mode::MoveSplit(1)));
+    let back = run(&mut m, &mut world, never);
+    assert_eq!(
+        app_ids(&world),
+        [("/web-blue".into(), 3), ("/web-green".into(), 1)],
+        "{}",
+        back.transcript
+    );
+    let mut m = Machine::new(config(Mode::CompleteCurrent));
+    let promote = run(&mut m, &mut world, never);
+    assert_eq!(
+        app_ids(&world),
+        [("/web-green".into(), 4)],
+        "{}",
+        promote.transcript
+    );
+    insta::assert_snapshot!(format!(
+        "{}\n---- move to 3\n{}\n---- move to 1\n{}\n---- promote\n{}",
+        split.transcript, moved.transcript, back.transcript, promote.transcript
+    ));
+}
+
+#[test]
+fn complete_flags_need_a_hybrid_group() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    let mut m = Machine::new(config(Mode::CompleteCurrent));
+    let run = run(&mut m, &mut world, never);
+    let Some(Outcome::Stopped { code, .. }) = run.outcome else {
+        panic!()
+    };
+    assert_eq!(code, ExitCode::InvalidInput);
+}
+
+#[test]
+fn a_second_deploy_during_one_in_progress_is_refused() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    world.running("green", 10001, 1, 0);
+    let mut m = Machine::new(config(Mode::Deploy(user_app())));
+    let run = run(&mut m, &mut world, never);
+    let Some(Outcome::Stopped { code, message, .. }) = run.outcome else {
+        panic!()
+    };
+    assert_eq!(code, ExitCode::Usage);
+    assert!(message.contains("existing deployment in progress"));
+}

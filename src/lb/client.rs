@@ -1,0 +1,112 @@
+//! Reads marathon-lb's 9090 endpoints on every instance in parallel: the
+//! stats CSV (`/haproxy?stats;csv`) and the HAProxy pids
+//! (`/_haproxy_getpids`). Requests carry no credentials: the ACS token never
+//! goes to marathon-lb.
+
+use std::thread;
+
+use crate::error::{ExitCode, HasExitCode};
+use crate::lb::stats::{self, StatsRow};
+
+/// A marathon-lb endpoint that failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum LbError {
+    /// No instance was found or given.
+    #[error("no marathon-lb instance found: {0}")]
+    NoInstance(String),
+    /// The request failed or the answer was not usable.
+    #[error("{url}: {detail}")]
+    Endpoint {
+        /// The URL asked.
+        url: String,
+        /// What went wrong.
+        detail: String,
+    },
+}
+
+impl HasExitCode for LbError {
+    fn exit_code(&self) -> ExitCode {
+        ExitCode::MarathonLb
+    }
+}
+
+/// Every marathon-lb instance of one run.
+#[derive(Debug, Clone)]
+pub struct LbClient {
+    http: reqwest::blocking::Client,
+    urls: Vec<String>,
+}
+
+impl LbClient {
+    /// A client for these base URLs (`http://host:9090`).
+    pub fn new(http: reqwest::blocking::Client, urls: Vec<String>) -> Self {
+        let urls = urls
+            .into_iter()
+            .map(|u| u.trim_end_matches('/').to_string())
+            .collect();
+        Self { http, urls }
+    }
+
+    /// The instances' base URLs.
+    pub fn urls(&self) -> &[String] {
+        &self.urls
+    }
+
+    fn get_text(&self, url: &str) -> Result<String, LbError> {
+        let failed = |detail: String| LbError::Endpoint {
+            url: url.to_string(),
+            detail,
+        };
+        let response = self
+            .http
+            .get(url)
+            .send()
+            .map_err(|e| failed(e.to_string()))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(failed(format!("HTTP {status}")));
+        }
+        response.text().map_err(|e| failed(e.to_string()))
+    }
+
+    fn each<T: Send>(&self, f: impl Fn(&str) -> T + Sync) -> Vec<(String, T)> {
+        thread::scope(|scope| {
+            let handles: Vec<_> = self
+                .urls
+                .iter()
+                .map(|url| {
+                    let f = &f;
+                    (url.clone(), scope.spawn(move || f(url)))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .filter_map(|(url, h)| h.join().ok().map(|v| (url, v)))
+                .collect()
+        })
+    }
+
+    /// Every instance's stats rows (or why they could not be read).
+    pub fn stats(&self) -> Vec<(String, Result<Vec<StatsRow>, LbError>)> {
+        self.each(|base| {
+            let url = format!("{base}/haproxy?stats;csv");
+            let body = self.get_text(&url)?;
+            stats::parse(&body).map_err(|e| LbError::Endpoint {
+                url,
+                detail: e.to_string(),
+            })
+        })
+    }
+
+    /// Every instance's HAProxy pid count (`/_haproxy_getpids`).
+    ///
+    /// Asked at most once per kill decision, never polled: on marathon-lb
+    /// this endpoint runs `pidof` from Lua, which forks inside a threaded
+    /// HAProxy worker; polling it at 2 Hz broke live requests.
+    pub fn pid_counts(&self) -> Vec<(String, Result<usize, LbError>)> {
+        self.each(|base| {
+            let body = self.get_text(&format!("{base}/_haproxy_getpids"))?;
+            Ok(body.split_whitespace().count())
+        })
+    }
+}
