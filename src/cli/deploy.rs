@@ -13,9 +13,10 @@ use clap::Args;
 use serde_json::Value;
 
 use crate::context::Context;
-use crate::deploy::driver::{self, DeployError, DrainMetric, LiveIo, MetricReader};
+use crate::deploy::driver::{self, DeployError, LiveIo};
 use crate::deploy::event::DeployEvent;
 use crate::deploy::machine::{Config, Input, Machine, Mode, Outcome};
+use crate::deploy::metric::{DrainMetric, MetricReader};
 use crate::deploy::plan::{self, BuildOptions};
 use crate::error::{CliError, ExitCode};
 use crate::jq::JqFilter;

@@ -15,9 +15,9 @@ use serde_json::Value;
 
 use crate::deploy::event::DeployEvent;
 use crate::deploy::machine::{Action, Failure, Input, Machine, Outcome, Snapshot};
+use crate::deploy::metric::DrainMetric;
 use crate::deploy::plan::LbSample;
 use crate::error::{ExitCode, HasExitCode};
-use crate::jq::JqFilter;
 use crate::lb::client::LbClient;
 use crate::marathon::MarathonError;
 use crate::marathon::client::{AppQuery, MarathonClient};
@@ -38,55 +38,6 @@ pub struct DeployError {
 impl HasExitCode for DeployError {
     fn exit_code(&self) -> ExitCode {
         self.code
-    }
-}
-
-/// How `--drain-metric` reads a task's pending work.
-#[derive(Debug, Clone)]
-pub struct DrainMetric {
-    /// URL template with `{host}` and `{port}`.
-    pub url: String,
-    /// A Prometheus gauge name, or a jq program over a JSON body.
-    pub reader: MetricReader,
-}
-
-/// How to read the value out of the metric endpoint's body.
-#[derive(Debug, Clone)]
-pub enum MetricReader {
-    /// Sum of the samples of this Prometheus metric.
-    Gauge(String),
-    /// A jq program whose outputs must all be 0, false or null.
-    Jq(std::sync::Arc<JqFilter>),
-}
-
-impl MetricReader {
-    /// Whether the body says the task has no pending work.
-    pub fn is_idle(&self, body: &str) -> bool {
-        match self {
-            Self::Gauge(name) => body
-                .lines()
-                .filter(|l| !l.starts_with('#'))
-                .filter(|l| {
-                    l.strip_prefix(name.as_str())
-                        .is_some_and(|rest| rest.starts_with([' ', '{']))
-                })
-                .map(|l| {
-                    l.rsplit(' ')
-                        .next()
-                        .and_then(|v| v.parse::<f64>().ok())
-                        .unwrap_or(f64::NAN)
-                })
-                .fold(Some(0.0), |acc, v| acc.map(|a| a + v))
-                .is_some_and(|sum| sum == 0.0),
-            Self::Jq(filter) => serde_json::from_str::<Value>(body)
-                .ok()
-                .and_then(|v| filter.run(&v).ok())
-                .is_some_and(|outs| {
-                    outs.iter().all(|o| {
-                        matches!(o, Value::Null | Value::Bool(false)) || o.as_f64() == Some(0.0)
-                    })
-                }),
-        }
     }
 }
 
@@ -173,11 +124,7 @@ impl LiveIo {
             .filter(|id| {
                 let task = app.and_then(|a| a.tasks.iter().find(|t| &t.id == *id));
                 let Some(task) = task else { return false };
-                let port = task.ports.first().copied().unwrap_or(0);
-                let url = metric
-                    .url
-                    .replace("{host}", &task.host)
-                    .replace("{port}", &port.to_string());
+                let url = metric.url_for(&task.host, task.ports.first().copied().unwrap_or(0));
                 let body = self
                     .metric_http
                     .get(&url)

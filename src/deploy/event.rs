@@ -113,6 +113,14 @@ pub enum DeployEvent {
         /// Per LB and server.
         blockers: Vec<Blocker>,
     },
+    /// Drained tasks whose `--drain-metric` does not read 0 yet; they are
+    /// not killed.
+    MetricBusy {
+        /// The app.
+        app: String,
+        /// The tasks still busy.
+        tasks: Vec<String>,
+    },
     /// The deploy finished.
     Finished {
         /// A summary.
@@ -189,6 +197,11 @@ impl DeployEvent {
                     .collect();
                 format!("not drained yet: {}", parts.join("; "))
             }
+            Self::MetricBusy { app, tasks } => format!(
+                "waiting for the drain metric of {} task(s) of {app} to read 0: {}",
+                tasks.len(),
+                tasks.join(", ")
+            ),
             Self::Finished { message } => message.clone(),
         }
     }

@@ -405,12 +405,7 @@ impl Machine {
                 }
             }
             (Pending::Metric(tasks), Input::MetricBusy(busy)) => {
-                let ready: Vec<String> = tasks.into_iter().filter(|t| !busy.contains(t)).collect();
-                if ready.is_empty() {
-                    self.wait(now, self.lb_poll())
-                } else {
-                    self.after_metric(ready)
-                }
+                self.metric_answer(tasks, busy, now)
             }
             (Pending::Hook(tasks), Input::Done) => self.confirm_kill(tasks),
             (Pending::Hook(_), Input::HookFailed(why)) => vec![finish_stopped(
@@ -931,22 +926,72 @@ impl Machine {
         )
     }
 
-    /// After the HAProxy reload check: the drain metric, the hook, a prompt.
+    /// After the HAProxy reload check: the drain metric, then the hook and a
+    /// prompt before a kill, or a prompt before deleting the drained app
+    /// (`tasks` empty). With `--drain-metric`, a delete waits until every
+    /// task left in the app reads 0, as a kill does.
     fn before_kill(&mut self, tasks: Vec<String>) -> Vec<Action> {
-        if tasks.is_empty() {
-            return self.confirm_delete();
-        }
-        if self.config.drain_metric {
-            let app = self.kill_from.clone();
+        let app = self.kill_from.clone();
+        let checked = if tasks.is_empty() {
+            self.app(&app)
+                .map(|a| a.tasks.iter().map(|t| t.id.clone()).collect())
+                .unwrap_or_default()
+        } else {
+            tasks.clone()
+        };
+        if self.config.drain_metric && !checked.is_empty() {
             return self.request(
-                Pending::Metric(tasks.clone()),
-                Action::CheckDrainMetric { app, tasks },
+                Pending::Metric(tasks),
+                Action::CheckDrainMetric {
+                    app,
+                    tasks: checked,
+                },
             );
         }
         self.after_metric(tasks)
     }
 
+    /// Kills (or deletes) what reads 0; waits for the rest, until
+    /// `--max-wait` passes without progress.
+    fn metric_answer(
+        &mut self,
+        tasks: Vec<String>,
+        busy: Vec<String>,
+        now: Instant,
+    ) -> Vec<Action> {
+        let ready: Vec<String> = tasks
+            .iter()
+            .filter(|t| !busy.contains(t))
+            .cloned()
+            .collect();
+        if busy.is_empty() || !ready.is_empty() {
+            return self.after_metric(ready);
+        }
+        let key = self.progress.map(|(_, k)| k).unwrap_or_default();
+        if self.stalled(now, key) {
+            return vec![finish_stopped(
+                ExitCode::Timeout,
+                format!(
+                    "no progress within --max-wait ({} s): task(s) {} of {} still report pending work on --drain-metric; no task was killed",
+                    self.config.max_wait.as_secs(),
+                    busy.join(", "),
+                    self.kill_from
+                ),
+                self.resume_hint(),
+            )];
+        }
+        let mut actions = vec![Action::Notify(DeployEvent::MetricBusy {
+            app: self.kill_from.clone(),
+            tasks: busy,
+        })];
+        actions.extend(self.wait(now, self.lb_poll()));
+        actions
+    }
+
     fn after_metric(&mut self, tasks: Vec<String>) -> Vec<Action> {
+        if tasks.is_empty() {
+            return self.confirm_delete();
+        }
         let Some(goal) = self.goal.clone() else {
             return Vec::new();
         };
@@ -1048,10 +1093,10 @@ impl Machine {
                 hint,
             )];
         }
-        if pending == Pending::Delete {
-            if let Some(goal) = self.goal.as_mut() {
-                goal.delete_shrinker = true;
-            }
+        if pending == Pending::Delete
+            && let Some(goal) = self.goal.as_mut()
+        {
+            goal.delete_shrinker = true;
         }
         let mut actions = Vec::new();
         if self.last_failure.as_deref() != Some(failure.message.as_str()) {

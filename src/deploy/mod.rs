@@ -1,8 +1,10 @@
 //! Zero-downtime blue/green and canary deploys through marathon-lb:
 //! the pure state machine ([`machine`]) and helpers ([`plan`]), the events it
-//! reports ([`event`]) and the small I/O loop that runs it ([`driver`]).
+//! reports ([`event`]), reading `--drain-metric` ([`metric`]) and the small
+//! I/O loop that runs it ([`driver`]).
 
 pub mod driver;
 pub mod event;
 pub mod machine;
+pub mod metric;
 pub mod plan;

@@ -30,6 +30,8 @@ struct World {
     faults: Vec<(&'static str, usize, Failure)>,
     seen: BTreeMap<&'static str, usize>,
     hook_fails: bool,
+    /// Tasks whose drain metric reads busy, for this many more reads.
+    metric_busy: BTreeMap<String, usize>,
 }
 
 fn ts(n: u32) -> String {
@@ -50,6 +52,7 @@ impl World {
             faults: Vec::new(),
             seen: BTreeMap::new(),
             hook_fails: false,
+            metric_busy: BTreeMap::new(),
         }
     }
 
@@ -240,7 +243,18 @@ impl World {
                 };
                 Input::Pids(self.lbs.iter().map(|u| ((*u).to_string(), Ok(n))).collect())
             }
-            Action::CheckDrainMetric { .. } => Input::MetricBusy(Vec::new()),
+            Action::CheckDrainMetric { tasks, .. } => Input::MetricBusy(
+                tasks
+                    .iter()
+                    .filter(|t| {
+                        self.metric_busy.get_mut(*t).is_some_and(|left| {
+                            *left = left.saturating_sub(1);
+                            *left > 0
+                        })
+                    })
+                    .cloned()
+                    .collect(),
+            ),
             Action::Create(json) => {
                 let mut app: App = serde_json::from_value(json.clone()).unwrap();
                 app.ports = plan::service_port(json).into_iter().collect();
@@ -454,6 +468,18 @@ fn run(
     }
 }
 
+/// Runs a machine for `config` against the world; it must reach its goal.
+fn run_to_done(config: Config, world: &mut World) -> Run {
+    let mut machine = Machine::new(config);
+    let run = run(&mut machine, world, never);
+    assert!(
+        matches!(run.outcome, Some(Outcome::Done(_))),
+        "{}",
+        run.transcript
+    );
+    run
+}
+
 fn never(_: &Action, _: &World) -> bool {
     false
 }
@@ -471,13 +497,7 @@ fn app_ids(world: &World) -> Vec<(String, u32)> {
 #[test]
 fn first_deploy_waits_for_healthy_tasks_and_the_lb() {
     let mut world = World::new();
-    let mut m = Machine::new(config(Mode::Deploy(user_app())));
-    let run = run(&mut m, &mut world, never);
-    assert!(
-        matches!(run.outcome, Some(Outcome::Done(_))),
-        "{}",
-        run.transcript
-    );
+    let run = run_to_done(config(Mode::Deploy(user_app())), &mut world);
     assert_eq!(app_ids(&world), [("/web-blue".to_string(), 3)]);
     insta::assert_snapshot!(run.transcript);
 }
@@ -486,13 +506,7 @@ fn first_deploy_waits_for_healthy_tasks_and_the_lb() {
 fn blue_to_green_grows_by_half_and_kills_only_drained_tasks() {
     let mut world = World::new();
     world.running("blue", 10000, 3, 0);
-    let mut m = Machine::new(config(Mode::Deploy(user_app())));
-    let run = run(&mut m, &mut world, never);
-    assert!(
-        matches!(run.outcome, Some(Outcome::Done(_))),
-        "{}",
-        run.transcript
-    );
+    let run = run_to_done(config(Mode::Deploy(user_app())), &mut world);
     assert_eq!(app_ids(&world), [("/web-green".to_string(), 3)]);
     assert_eq!(world.apps[0].ports, [10001], "green takes the ALT port");
     insta::assert_snapshot!(run.transcript);
@@ -509,13 +523,7 @@ fn green_to_blue_with_sessions_and_two_lbs_and_surge() {
     let mut cfg = config(Mode::Deploy(user_app()));
     cfg.surge = true;
     cfg.build.surge = true;
-    let mut m = Machine::new(cfg);
-    let run = run(&mut m, &mut world, never);
-    assert!(
-        matches!(run.outcome, Some(Outcome::Done(_))),
-        "{}",
-        run.transcript
-    );
+    let run = run_to_done(cfg, &mut world);
     assert_eq!(app_ids(&world), [("/web-blue".to_string(), 3)]);
     assert_eq!(
         world.apps[0].ports,
@@ -556,13 +564,7 @@ fn conflicts_and_server_errors_are_retried() {
         ("list", 3, server),
         ("delete", 1, conflict),
     ];
-    let mut m = Machine::new(config(Mode::Deploy(user_app())));
-    let run = run(&mut m, &mut world, never);
-    assert!(
-        matches!(run.outcome, Some(Outcome::Done(_))),
-        "{}",
-        run.transcript
-    );
+    let run = run_to_done(config(Mode::Deploy(user_app())), &mut world);
     assert_eq!(app_ids(&world), [("/web-green".to_string(), 3)]);
     insta::assert_snapshot!(run.transcript);
 }
@@ -656,13 +658,7 @@ fn a_reloading_haproxy_defers_the_kill_and_pids_are_read_once_per_decision() {
     let mut world = World::new();
     world.running("blue", 10000, 3, 0);
     world.pids = vec![3, 3];
-    let mut m = Machine::new(config(Mode::Deploy(user_app())));
-    let run = run(&mut m, &mut world, never);
-    assert!(
-        matches!(run.outcome, Some(Outcome::Done(_))),
-        "{}",
-        run.transcript
-    );
+    let run = run_to_done(config(Mode::Deploy(user_app())), &mut world);
     let reads = run.transcript.matches("< ReadLbPids").count();
     let kills =
         run.transcript.matches("< Kill").count() + run.transcript.matches("< Delete").count();
@@ -829,4 +825,63 @@ fn a_second_deploy_during_one_in_progress_is_refused() {
     };
     assert_eq!(code, ExitCode::Usage);
     assert!(message.contains("existing deployment in progress"));
+}
+
+/// The drain metric holds a task busy: it is neither killed nor deleted
+/// with its app until it reads 0; the other drained tasks go meanwhile.
+#[test]
+fn a_busy_drain_metric_defers_the_kill_and_the_delete_of_that_task_only() {
+    for held in ["web-blue.31001", "web-blue.31003"] {
+        let mut world = World::new();
+        world.running("blue", 10000, 3, 0);
+        world.metric_busy.insert(held.into(), 6);
+        let mut cfg = config(Mode::Deploy(user_app()));
+        cfg.drain_metric = true;
+        let run = run_to_done(cfg, &mut world);
+        assert_eq!(app_ids(&world), [("/web-green".to_string(), 3)]);
+        let waits = run
+            .transcript
+            .matches(&format!(
+                "waiting for the drain metric of 1 task(s) of /web-blue to read 0: {held}"
+            ))
+            .count();
+        assert_eq!(waits, 5, "{}", run.transcript);
+        let gone = |line: &&str| {
+            line.starts_with("< Delete") || (line.starts_with("< Kill") && line.contains(held))
+        };
+        let lines: Vec<&str> = run.transcript.lines().collect();
+        let last_wait = lines
+            .iter()
+            .rposition(|l| l.contains("waiting for the drain metric"))
+            .unwrap();
+        let first_gone = lines.iter().position(gone).unwrap();
+        assert!(
+            first_gone > last_wait,
+            "{held} went while busy:\n{}",
+            run.transcript
+        );
+    }
+}
+
+#[test]
+fn a_drain_metric_that_stays_busy_stops_resumable_after_max_wait() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    world
+        .metric_busy
+        .insert("web-blue.31001".into(), usize::MAX);
+    let mut cfg = config(Mode::Deploy(user_app()));
+    cfg.drain_metric = true;
+    let mut m = Machine::new(cfg);
+    let run = run(&mut m, &mut world, never);
+    let Some(Outcome::Stopped { code, message, .. }) = &run.outcome else {
+        panic!("{}", run.transcript)
+    };
+    assert_eq!(*code, ExitCode::Timeout);
+    assert!(
+        message.contains("web-blue.31001 of /web-blue still report pending work"),
+        "{message}"
+    );
+    assert!(!run.transcript.contains("< Kill"), "{}", run.transcript);
+    assert!(app_ids(&world).contains(&("/web-blue".to_string(), 3)));
 }
