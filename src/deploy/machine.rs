@@ -213,7 +213,12 @@ enum Pending {
     List,
     Stats,
     Pids(Vec<String>),
-    Metric(Vec<String>),
+    /// The tasks about to be killed, or every task of an app about to be
+    /// deleted (`delete`).
+    Metric {
+        tasks: Vec<String>,
+        delete: bool,
+    },
     ConfirmStart,
     Create,
     Scale,
@@ -229,7 +234,7 @@ impl Pending {
         match self {
             Self::List => "reading the group from Marathon",
             Self::Stats | Self::Pids(_) => "reading marathon-lb",
-            Self::Metric(_) => "reading the drain metric",
+            Self::Metric { .. } => "reading the drain metric",
             Self::Create => "creating the new app",
             Self::Scale => "scaling",
             Self::Kill => "killing drained tasks",
@@ -243,7 +248,7 @@ impl Pending {
             Self::Create => ExitCode::AppCreate,
             Self::Scale | Self::Kill => ExitCode::Scale,
             Self::Delete => ExitCode::AppDelete,
-            Self::Stats | Self::Pids(_) | Self::Metric(_) => ExitCode::MarathonLb,
+            Self::Stats | Self::Pids(_) | Self::Metric { .. } => ExitCode::MarathonLb,
             _ => ExitCode::Marathon,
         }
     }
@@ -404,8 +409,8 @@ impl Machine {
                     actions
                 }
             }
-            (Pending::Metric(tasks), Input::MetricBusy(busy)) => {
-                self.metric_answer(tasks, busy, now)
+            (Pending::Metric { tasks, delete }, Input::MetricBusy(busy)) => {
+                self.metric_answer(tasks, delete, &busy, now)
             }
             (Pending::Hook(tasks), Input::Done) => self.confirm_kill(tasks),
             (Pending::Hook(_), Input::HookFailed(why)) => vec![finish_stopped(
@@ -932,39 +937,43 @@ impl Machine {
     /// task left in the app reads 0, as a kill does.
     fn before_kill(&mut self, tasks: Vec<String>) -> Vec<Action> {
         let app = self.kill_from.clone();
-        let checked = if tasks.is_empty() {
+        let delete = tasks.is_empty();
+        let checked = if delete {
             self.app(&app)
                 .map(|a| a.tasks.iter().map(|t| t.id.clone()).collect())
                 .unwrap_or_default()
         } else {
-            tasks.clone()
+            tasks
         };
         if self.config.drain_metric && !checked.is_empty() {
             return self.request(
-                Pending::Metric(tasks),
+                Pending::Metric {
+                    tasks: checked.clone(),
+                    delete,
+                },
                 Action::CheckDrainMetric {
                     app,
                     tasks: checked,
                 },
             );
         }
-        self.after_metric(tasks)
+        self.after_metric(if delete { Vec::new() } else { checked })
     }
 
-    /// Kills (or deletes) what reads 0; waits for the rest, until
-    /// `--max-wait` passes without progress.
+    /// Deletes the app when all of it reads 0; else kills what reads 0 and
+    /// waits for the rest, until `--max-wait` passes without progress.
     fn metric_answer(
         &mut self,
         tasks: Vec<String>,
-        busy: Vec<String>,
+        delete: bool,
+        busy: &[String],
         now: Instant,
     ) -> Vec<Action> {
-        let ready: Vec<String> = tasks
-            .iter()
-            .filter(|t| !busy.contains(t))
-            .cloned()
-            .collect();
-        if busy.is_empty() || !ready.is_empty() {
+        if delete && busy.is_empty() {
+            return self.after_metric(Vec::new());
+        }
+        let ready: Vec<String> = tasks.into_iter().filter(|t| !busy.contains(t)).collect();
+        if !ready.is_empty() {
             return self.after_metric(ready);
         }
         let key = self.progress.map(|(_, k)| k).unwrap_or_default();
@@ -982,7 +991,7 @@ impl Machine {
         }
         let mut actions = vec![Action::Notify(DeployEvent::MetricBusy {
             app: self.kill_from.clone(),
-            tasks: busy,
+            tasks: busy.to_vec(),
         })];
         actions.extend(self.wait(now, self.lb_poll()));
         actions

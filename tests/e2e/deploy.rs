@@ -7,7 +7,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -94,31 +94,28 @@ impl Harness {
 
     /// Runs the binary to its end (bounded) and returns its exit code and stderr.
     pub fn run(&self, args: &[&str], limit: Duration) -> (i32, String) {
-        let mut child = self
+        self.spawn(args).wait(limit)
+    }
+
+    /// Starts the binary with deploy flags; stderr goes to a file.
+    pub fn spawn(&self, args: &[&str]) -> Running {
+        let log = tempfile::NamedTempFile::new_in(self.home.path()).unwrap();
+        let child = self
             .command(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(log.reopen().unwrap())
             .spawn()
             .unwrap();
-        let deadline = Instant::now() + limit;
-        loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                let output = child.wait_with_output().unwrap();
-                let stderr = String::from_utf8_lossy(&output.stderr).to_string();
-                eprintln!("$ dcos-lb {}\n{stderr}", args.join(" "));
-                return (status.code().unwrap_or(-1), stderr);
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                let output = child.wait_with_output().unwrap();
-                let stderr = String::from_utf8_lossy(&output.stderr);
-                panic!(
-                    "dcos-lb {} did not finish within {limit:?}:\n{stderr}",
-                    args.join(" ")
-                );
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        Running {
+            child,
+            log,
+            args: args.join(" "),
         }
+    }
+
+    /// The HOME of the runs (a private temporary directory).
+    pub fn home(&self) -> &std::path::Path {
+        self.home.path()
     }
 
     /// The group's apps and instance counts, sorted.
@@ -150,6 +147,50 @@ impl Harness {
     }
 }
 
+/// A running `dcos-lb`.
+pub struct Running {
+    child: Child,
+    log: tempfile::NamedTempFile,
+    args: String,
+}
+
+impl Running {
+    /// What it wrote to stderr so far.
+    pub fn stderr(&self) -> String {
+        fs_err::read_to_string(self.log.path()).unwrap()
+    }
+
+    /// Sends SIGINT, as Ctrl-C does.
+    pub fn interrupt(&self) {
+        Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+    }
+
+    /// Waits for the end (bounded) and returns the exit code and stderr.
+    pub fn wait(mut self, limit: Duration) -> (i32, String) {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                let stderr = self.stderr();
+                eprintln!("$ dcos-lb {}\n{stderr}", self.args);
+                return (status.code().unwrap_or(-1), stderr);
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!(
+                    "dcos-lb {} did not finish within {limit:?}:\n{}",
+                    self.args,
+                    self.stderr()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 pub fn report(name: &str, counts: &Counts) {
     eprintln!(
         "{name}: {} ok, {} failed, {} keep-alive retries, by app {:?}, errors {:?}",
@@ -157,7 +198,8 @@ pub fn report(name: &str, counts: &Counts) {
     );
 }
 
-fn owned(apps: &[(&str, u64)]) -> Vec<(String, u64)> {
+/// Apps and instance counts as [`Harness::apps`] returns them.
+pub fn owned(apps: &[(&str, u64)]) -> Vec<(String, u64)> {
     apps.iter().map(|(a, n)| ((*a).to_string(), *n)).collect()
 }
 
@@ -197,12 +239,7 @@ fn ctrl_c_in_the_middle_then_resume_under_load() {
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
     let load = h.load();
     let v2 = h.app_file("v2", 3, json!({}));
-    let mut child = h
-        .command(&["deploy", v2.to_str().unwrap()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let running = h.spawn(&["deploy", v2.to_str().unwrap()]);
     let deadline = Instant::now() + LIMIT;
     while !h.apps().iter().any(|(id, n)| id == "/web-blue" && *n < 3) {
         assert!(
@@ -212,12 +249,8 @@ fn ctrl_c_in_the_middle_then_resume_under_load() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130));
+    running.interrupt();
+    assert_eq!(running.wait(LIMIT).0, 130);
     let middle = h.apps();
     assert_eq!(middle.len(), 2, "{middle:?}");
     let (code, _) = h.run(&["deploy", v2.to_str().unwrap(), "--resume"], LIMIT);

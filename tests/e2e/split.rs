@@ -7,13 +7,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::deploy::{Harness, report};
+use crate::deploy::{Harness, owned, report};
 
 const LIMIT: Duration = Duration::from_secs(90);
-
-fn owned(apps: &[(&str, u64)]) -> Vec<(String, u64)> {
-    apps.iter().map(|(a, n)| ((*a).to_string(), *n)).collect()
-}
 
 #[test]
 fn split_two_then_three_then_promote_under_load() {
