@@ -114,7 +114,7 @@ fn a_busy_drain_metric_holds_the_kill_until_it_reads_zero() {
         0,
         "blue deleted while busy"
     );
-    assert_eq!(task_ids(&h, "/web-blue"), [held.clone()]);
+    assert_eq!(task_ids(&h, "/web-blue"), std::slice::from_ref(&held));
     assert!(
         running
             .stderr()
