@@ -18,7 +18,7 @@ use crate::lb::stats::{self, StatsRow};
 use crate::marathon::client::AppQuery;
 use crate::marathon::labels;
 use crate::marathon::types::App;
-use crate::output::{Table, Ui};
+use crate::output::{OutputFormat, Table, Ui};
 
 /// Status flags.
 #[derive(Debug, Args)]
@@ -30,19 +30,25 @@ go back with `dcos lb rollback GROUP`).
 Examples:
   dcos lb status
   dcos lb status web --json
-  dcos lb status web --watch -l http://marathon-lb.marathon.mesos:9090")]
+  dcos lb status web --watch -l http://marathon-lb.marathon.mesos:9090
+  dcos lb status web --watch --count 10 --json     ten NDJSON lines, one every 2 s")]
 pub struct StatusArgs {
     /// Only this deployment group.
     pub group: Option<String>,
-    /// marathon-lb stats URL (default: the tasks of --lb-app).
+    /// marathon-lb stats URL; every IPv4 address of its host is one instance
+    /// (repeatable; default: the tasks of --lb-app).
     #[arg(short = 'l', long = "marathon-lb", value_name = "URL")]
-    pub marathon_lb: Option<String>,
+    pub marathon_lb: Vec<String>,
     /// The marathon-lb app, when -l is not given.
     #[arg(long, default_value = "/marathon-lb", value_name = "APP")]
     pub lb_app: String,
-    /// Print again every 2 seconds until Ctrl-C.
+    /// Print again every 2 seconds until Ctrl-C (with --json: one compact
+    /// JSON array per line).
     #[arg(long)]
     pub watch: bool,
+    /// With --watch: stop after this many prints.
+    #[arg(long, value_name = "N", requires = "watch", value_parser = clap::value_parser!(u32).range(1..))]
+    pub count: Option<u32>,
     /// Output format.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -63,8 +69,12 @@ struct AppStatus {
 /// One server as one LB sees it.
 #[derive(Debug, Serialize)]
 struct ServerStatus {
-    addr: String,
+    /// marathon-lb's server name.
+    server: String,
+    /// `ip:port`, when HAProxy reports it (servers with checks).
+    addr: Option<String>,
     status: String,
+    /// Current plus queued sessions.
     sessions: u64,
 }
 
@@ -146,7 +156,8 @@ fn group_status(
                     .map(|rows| {
                         stats::servers(rows, &backend)
                             .map(|r| ServerStatus {
-                                addr: r.addr.clone().unwrap_or_else(|| r.svname.clone()),
+                                server: r.svname.clone(),
+                                addr: r.addr.clone(),
                                 status: r.status.clone(),
                                 sessions: r.scur + r.qcur,
                             })
@@ -226,9 +237,8 @@ fn table(groups: &[GroupStatus]) -> Table {
 pub fn cmd_status(ui: &mut Ui, ctx: &Context, args: &StatusArgs) -> anyhow::Result<ExitCode> {
     let format = args.output.format()?;
     let marathon = ctx.marathon()?;
-    let urls = match &args.marathon_lb {
-        Some(url) => discover::from_url(url)?,
-        None => match marathon.app(&args.lb_app) {
+    let urls = if args.marathon_lb.is_empty() {
+        match marathon.app(&args.lb_app) {
             Ok(app) => discover::from_app(&app).unwrap_or_default(),
             Err(e) => {
                 ui.warn(&format!(
@@ -236,9 +246,16 @@ pub fn cmd_status(ui: &mut Ui, ctx: &Context, args: &StatusArgs) -> anyhow::Resu
                 ));
                 Vec::new()
             }
-        },
+        }
+    } else {
+        let mut urls = Vec::new();
+        for url in &args.marathon_lb {
+            urls.extend(discover::from_url(url)?);
+        }
+        urls
     };
     let lb = LbClient::new(ctx.lb_http()?, urls);
+    let mut printed = 0;
     loop {
         let query = AppQuery {
             embed_tasks: true,
@@ -270,10 +287,110 @@ pub fn cmd_status(ui: &mut Ui, ctx: &Context, args: &StatusArgs) -> anyhow::Resu
                 group_status(group, apps, &lb_rows)
             })
             .collect();
-        ui.result_data(&format, &statuses, || table(&statuses))?;
-        if !args.watch {
+        match format {
+            OutputFormat::Json if args.watch => {
+                ui.result_ndjson(&serde_json::to_value(&statuses)?)?;
+            }
+            _ => ui.result_data(&format, &statuses, || table(&statuses))?,
+        }
+        printed += 1;
+        if !args.watch || args.count.is_some_and(|n| printed >= n) {
             return Ok(ExitCode::Success);
         }
         std::thread::sleep(Duration::from_secs(2));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn app(id: &str, colour: &str, instances: u32, labels: &[(&str, &str)]) -> App {
+        let mut all = vec![
+            (labels::DEPLOYMENT_GROUP, "web"),
+            (labels::DEPLOYMENT_COLOUR, colour),
+            (labels::PORT_0, "10000"),
+        ];
+        all.extend_from_slice(labels);
+        serde_json::from_value(json!({
+            "id": id,
+            "instances": instances,
+            "labels": all.into_iter().collect::<BTreeMap<_, _>>(),
+        }))
+        .unwrap()
+    }
+
+    fn row(svname: &str, status: &str, scur: u64, qcur: u64) -> StatsRow {
+        StatsRow {
+            pxname: "web_10000".into(),
+            svname: svname.into(),
+            status: status.into(),
+            scur,
+            qcur,
+            addr: None,
+        }
+    }
+
+    #[test]
+    fn phases_follow_the_apps_labels_and_deployments() {
+        let blue = app("/web-blue", "blue", 3, &[]);
+        assert_eq!(phase(&[&blue], 3), "steady");
+        let hybrid = app(
+            "/web-green",
+            "green",
+            1,
+            &[(labels::DEPLOYMENT_NEW_INSTANCES, "1")],
+        );
+        let two = app("/web-blue", "blue", 2, &[]);
+        assert_eq!(phase(&[&two, &hybrid], 3), "hybrid");
+        assert_eq!(phase(&[&blue, &hybrid], 3), "stuck", "4 instances for 3");
+        let plain = app("/web-green", "green", 1, &[]);
+        assert_eq!(phase(&[&blue, &plain], 3), "stuck");
+        let mut deploying = plain.clone();
+        deploying.deployments = vec![crate::marathon::types::DeploymentRef { id: "d".into() }];
+        assert_eq!(phase(&[&blue, &deploying], 3), "deploying");
+    }
+
+    #[test]
+    fn each_lb_counts_up_maint_and_down_servers_and_their_sessions() {
+        let blue = app("/web-blue", "blue", 2, &[]);
+        let green = app(
+            "/web-green",
+            "green",
+            2,
+            &[(labels::DEPLOYMENT_TARGET_INSTANCES, "4")],
+        );
+        let rows = vec![
+            row("a", "UP", 1, 0),
+            row("b", "UP 1/3", 0, 0),
+            row("c", "MAINT", 2, 1),
+            row("d", "DOWN", 0, 0),
+            row("e", "DOWN 1/2", 0, 0),
+            StatsRow {
+                pxname: "other_10001".into(),
+                ..row("f", "UP", 9, 0)
+            },
+        ];
+        let lbs = vec![
+            ("http://lb1:9090".to_string(), Ok(rows)),
+            (
+                "http://lb2:9090".to_string(),
+                Err("connection refused".into()),
+            ),
+        ];
+        let status = group_status("web", &[&blue, &green], &lbs);
+        assert_eq!(status.target, 4);
+        assert_eq!(status.lbs[0].backend, "web_10000");
+        assert_eq!(status.lbs[0].servers.len(), 5, "only the group's backend");
+        assert_eq!(status.lbs[0].servers[2].sessions, 3, "current plus queued");
+        let rendered = table(&[status]).render(400, false);
+        assert!(
+            rendered.contains(
+                "http://lb1:9090: 2 UP 1 MAINT 2 DOWN 4 sessions; http://lb2:9090: connection refused"
+            ),
+            "{rendered}"
+        );
+        assert!(rendered.contains("50%"), "{rendered}");
     }
 }

@@ -92,6 +92,14 @@ impl Harness {
         cmd
     }
 
+    /// Runs the binary without deploy flags to its end (bounded).
+    pub fn output(&self, args: &[&str]) -> std::process::Output {
+        assert_cmd::Command::from_std(self.plain_command(args))
+            .timeout(LIMIT)
+            .output()
+            .unwrap()
+    }
+
     /// Runs the binary to its end (bounded) and returns its exit code and stderr.
     pub fn run(&self, args: &[&str], limit: Duration) -> (i32, String) {
         self.spawn(args).wait(limit)

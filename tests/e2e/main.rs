@@ -11,4 +11,5 @@ mod plugin;
 mod render_cli;
 mod sim;
 mod split;
+mod status;
 mod support;

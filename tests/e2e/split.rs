@@ -27,10 +27,7 @@ fn split_two_then_three_then_promote_under_load() {
         0
     );
     assert_eq!(h.apps(), owned(&[("/web-blue", 2), ("/web-green", 2)]));
-    let output = h
-        .plain_command(&["status", &h.group, "--json"])
-        .output()
-        .unwrap();
+    let output = h.output(&["status", &h.group, "--json"]);
     let status: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(status[0]["phase"], "hybrid", "{status}");
     assert_eq!(status[0]["apps"][1]["splitPercent"], 50, "{status}");
