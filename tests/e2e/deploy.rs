@@ -150,8 +150,17 @@ impl Harness {
 
     /// Load through the service port.
     pub fn load(&self) -> Load {
-        let addr: SocketAddr = format!("127.0.0.1:{}", self.port).parse().unwrap();
-        Load::start(addr, 4, Duration::from_secs(240), 1_000_000)
+        Load::start(self.service_addr(), 4, Duration::from_secs(240), 1_000_000)
+    }
+
+    /// `per_client` requests from each of 4 clients through the service
+    /// port, started now; waits for their answers (at most 30 s).
+    pub fn requests_now(&self, per_client: u64) -> Counts {
+        Load::start(self.service_addr(), 4, Duration::from_secs(30), per_client).finish()
+    }
+
+    fn service_addr(&self) -> SocketAddr {
+        format!("127.0.0.1:{}", self.port).parse().unwrap()
     }
 }
 
@@ -219,6 +228,13 @@ fn deploy_first_then_blue_to_green_and_back_under_load() {
     let v1 = h.app_file("v1", 3, json!({}));
     let (code, _) = h.run(&["deploy", v1.to_str().unwrap()], LIMIT);
     assert_eq!(code, 0);
+    // zdd.py returns from a first deploy before the app is healthy; ours
+    // returns once every LB has the new servers UP, so traffic started the
+    // moment it returns is served.
+    let first = h.requests_now(50);
+    report("right after the first deploy", &first);
+    assert_eq!((first.ok, first.failed), (200, 0), "{first:?}");
+    assert_eq!(first.by_app.get("/web-blue"), Some(&200));
     assert_eq!(h.apps(), owned(&[("/web-blue", 3)]));
     let load = h.load();
     let v2 = h.app_file("v2", 3, json!({}));

@@ -210,6 +210,11 @@ impl Load {
     /// Stops the clients and sums what they saw.
     pub fn stop(self) -> Counts {
         self.stop.store(true, Ordering::SeqCst);
+        self.finish()
+    }
+
+    /// Waits until every client reached its limit and sums what they saw.
+    pub fn finish(self) -> Counts {
         let mut total = Counts::default();
         for t in self.threads {
             if let Ok(c) = t.join() {
