@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::deploy::{Harness, owned, report};
+use crate::support::harness::{Harness, owned, report};
 use crate::support::marathon_sim::{Recorded, wait_until};
 
 const LIMIT: Duration = Duration::from_secs(90);

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::deploy::{Harness, owned, report};
+use crate::support::harness::{Harness, owned, report};
 
 const LIMIT: Duration = Duration::from_secs(90);
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::deploy::{Harness, owned};
+use crate::support::harness::{Harness, owned};
 use crate::support::marathon_sim::wait_until;
 
 const LIMIT: Duration = Duration::from_secs(90);

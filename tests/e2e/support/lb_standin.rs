@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use dcos_lb::render::{self, Apps, NoResolver, RenderOptions, Templates};
 
@@ -58,8 +58,8 @@ pub struct LbStandin {
     stats_port: u16,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<Child>>,
-    /// Reloads so far.
-    pub reloads: Arc<AtomicU32>,
+    /// When each reload was signalled (the config changed).
+    pub reload_times: Arc<Mutex<Vec<SystemTime>>>,
     master_pid: Arc<AtomicU32>,
 }
 
@@ -115,8 +115,8 @@ impl LbStandin {
             .expect("start haproxy");
         let master_pid = Arc::new(AtomicU32::new(child.id()));
         let stop = Arc::new(AtomicBool::new(false));
-        let reloads = Arc::new(AtomicU32::new(0));
-        let (stop2, reloads2, pid2) = (stop.clone(), reloads.clone(), master_pid.clone());
+        let reload_times = Arc::new(Mutex::new(Vec::new()));
+        let (stop2, times2, pid2) = (stop.clone(), reload_times.clone(), master_pid.clone());
         let thread = thread::spawn(move || {
             let mut current = first;
             while !stop2.load(Ordering::SeqCst) {
@@ -127,7 +127,7 @@ impl LbStandin {
                 if cfg != current {
                     fs_err::write(&cfg_path, &cfg).unwrap();
                     signal("-USR2", pid2.load(Ordering::SeqCst));
-                    reloads2.fetch_add(1, Ordering::SeqCst);
+                    times2.lock().unwrap().push(SystemTime::now());
                     current = cfg;
                 }
             }
@@ -138,7 +138,7 @@ impl LbStandin {
             stats_port,
             stop,
             thread: Some(thread),
-            reloads,
+            reload_times,
             master_pid,
         };
         lb.wait_ready();
@@ -159,6 +159,11 @@ impl LbStandin {
             "haproxy did not start; config:\n{}",
             fs_err::read_to_string(self.config_path()).unwrap_or_default()
         );
+    }
+
+    /// Reloads so far.
+    pub fn reloads(&self) -> usize {
+        self.reload_times.lock().unwrap().len()
     }
 
     /// The 9090-style base URL.

@@ -1,0 +1,235 @@
+//! The world of a deploy test (or benchmark): the Marathon simulator,
+//! marathon-lb stand-ins on real HAProxy, a service port pair, the
+//! `dcos-lb` binary with a clean environment, and load through the port.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::support::lb_standin::{LbStandin, free_port, haproxy_available};
+use crate::support::load::{Counts, Load};
+use crate::support::marathon_sim::{MarathonSim, SimConfig};
+
+/// The longest a bounded `dcos-lb` run without deploy flags may take.
+const LIMIT: Duration = Duration::from_secs(90);
+
+/// One test's world: Marathon, marathon-lb instances, a service port pair.
+pub struct Harness {
+    pub sim: MarathonSim,
+    pub lbs: Vec<LbStandin>,
+    pub port: u16,
+    pub alt: u16,
+    pub group: String,
+    /// Flags every deploy-like run gets (`-f -s 0.5 --timeout 10`).
+    pub deploy_flags: Vec<String>,
+    home: tempfile::TempDir,
+}
+
+impl Harness {
+    /// A world whose app durations run 10 times faster than written;
+    /// None without HAProxy (outside CI).
+    pub fn new(lb_count: usize) -> Option<Self> {
+        Self::with_time_scale(lb_count, 0.1)
+    }
+
+    /// A world whose app durations are multiplied by `time_scale`.
+    pub fn with_time_scale(lb_count: usize, time_scale: f64) -> Option<Self> {
+        if !haproxy_available() {
+            return None;
+        }
+        let sim = MarathonSim::start(SimConfig {
+            time_scale,
+            ..SimConfig::default()
+        });
+        let lbs = (0..lb_count)
+            .map(|_| LbStandin::start(&sim.url()))
+            .collect();
+        let port = free_port();
+        Some(Self {
+            sim,
+            lbs,
+            port,
+            alt: free_port(),
+            group: format!("web{port}"),
+            deploy_flags: ["-f", "-s", "0.5", "--timeout", "10"]
+                .map(String::from)
+                .to_vec(),
+            home: tempfile::tempdir().unwrap(),
+        })
+    }
+
+    /// Writes the app JSON of `version` and returns its path.
+    pub fn app_file(&self, version: &str, instances: u32, env: Value) -> PathBuf {
+        let mut env = env;
+        env["VERSION"] = json!(version);
+        let app = json!({
+            "id": "/web", "cmd": "./task_server", "instances": instances, "cpus": 0.1, "mem": 32,
+            "env": env,
+            "portDefinitions": [{"port": self.port, "name": "http", "protocol": "tcp"}],
+            "healthChecks": [{"protocol": "MESOS_HTTP", "path": "/health", "portIndex": 0,
+                "gracePeriodSeconds": 5, "intervalSeconds": 1, "timeoutSeconds": 2, "maxConsecutiveFailures": 3}],
+            "labels": {"HAPROXY_GROUP": "external", "HAPROXY_DEPLOYMENT_GROUP": self.group,
+                "HAPROXY_DEPLOYMENT_ALT_PORT": self.alt.to_string(), "HAPROXY_0_BIND_ADDR": "127.0.0.1"}
+        });
+        let path = self.home.path().join(format!("{version}.json"));
+        fs_err::write(&path, serde_json::to_vec_pretty(&app).unwrap()).unwrap();
+        path
+    }
+
+    /// The binary with a clean environment, the simulator and every LB.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = self.plain_command(args);
+        cmd.args(&self.deploy_flags);
+        cmd
+    }
+
+    /// The binary with a clean environment, the simulator and every LB,
+    /// without deploy flags.
+    pub fn plain_command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("dcos-lb"));
+        cmd.env_clear()
+            .env("HOME", self.home.path())
+            .env("DCOS_DIR", self.home.path().join(".dcos"))
+            .env("NO_COLOR", "1")
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .arg("-m")
+            .arg(self.sim.url());
+        cmd.args(args);
+        for lb in &self.lbs {
+            cmd.arg("-l").arg(lb.url());
+        }
+        cmd
+    }
+
+    /// Runs the binary without deploy flags to its end (bounded).
+    pub fn output(&self, args: &[&str]) -> std::process::Output {
+        assert_cmd::Command::from_std(self.plain_command(args))
+            .timeout(LIMIT)
+            .output()
+            .unwrap()
+    }
+
+    /// Runs the binary to its end (bounded) and returns its exit code and stderr.
+    pub fn run(&self, args: &[&str], limit: Duration) -> (i32, String) {
+        self.spawn(args).wait(limit)
+    }
+
+    /// Starts the binary with deploy flags; stderr goes to a file.
+    pub fn spawn(&self, args: &[&str]) -> Running {
+        let log = tempfile::NamedTempFile::new_in(self.home.path()).unwrap();
+        let child = self
+            .command(args)
+            .stdout(Stdio::null())
+            .stderr(log.reopen().unwrap())
+            .spawn()
+            .unwrap();
+        Running {
+            child,
+            log,
+            args: args.join(" "),
+        }
+    }
+
+    /// The HOME of the runs (a private temporary directory).
+    pub fn home(&self) -> &std::path::Path {
+        self.home.path()
+    }
+
+    /// The group's apps and instance counts, sorted.
+    pub fn apps(&self) -> Vec<(String, u64)> {
+        let body: Value = reqwest::blocking::get(format!("{}/v2/apps", self.sim.url()))
+            .unwrap()
+            .json()
+            .unwrap();
+        let mut apps: Vec<(String, u64)> = body["apps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["labels"]["HAPROXY_DEPLOYMENT_GROUP"] == json!(self.group))
+            .map(|a| {
+                (
+                    a["id"].as_str().unwrap().to_string(),
+                    a["instances"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        apps.sort();
+        apps
+    }
+
+    /// Load through the service port.
+    pub fn load(&self) -> Load {
+        Load::start(self.service_addr(), 4, Duration::from_secs(240), 1_000_000)
+    }
+
+    /// `per_client` requests from each of 4 clients through the service
+    /// port, started now; waits for their answers (at most 30 s).
+    pub fn requests_now(&self, per_client: u64) -> Counts {
+        Load::start(self.service_addr(), 4, Duration::from_secs(30), per_client).finish()
+    }
+
+    fn service_addr(&self) -> SocketAddr {
+        format!("127.0.0.1:{}", self.port).parse().unwrap()
+    }
+}
+
+/// A running `dcos-lb`.
+pub struct Running {
+    child: Child,
+    log: tempfile::NamedTempFile,
+    args: String,
+}
+
+impl Running {
+    /// What it wrote to stderr so far.
+    pub fn stderr(&self) -> String {
+        fs_err::read_to_string(self.log.path()).unwrap()
+    }
+
+    /// Sends SIGINT, as Ctrl-C does.
+    pub fn interrupt(&self) {
+        Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+    }
+
+    /// Waits for the end (bounded) and returns the exit code and stderr.
+    pub fn wait(mut self, limit: Duration) -> (i32, String) {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                let stderr = self.stderr();
+                eprintln!("$ dcos-lb {}\n{stderr}", self.args);
+                return (status.code().unwrap_or(-1), stderr);
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!(
+                    "dcos-lb {} did not finish within {limit:?}:\n{}",
+                    self.args,
+                    self.stderr()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+pub fn report(name: &str, counts: &Counts) {
+    eprintln!(
+        "{name}: {} ok, {} failed, {} keep-alive retries, by app {:?}, errors {:?}",
+        counts.ok, counts.failed, counts.retried, counts.by_app, counts.errors
+    );
+}
+
+/// Apps and instance counts as [`Harness::apps`] returns them.
+pub fn owned(apps: &[(&str, u64)]) -> Vec<(String, u64)> {
+    apps.iter().map(|(a, n)| ((*a).to_string(), *n)).collect()
+}
