@@ -2,6 +2,7 @@
 //! its flags, short forms, labels and exit codes. Also the runner shared by
 //! `split`, `promote` and `rollback`.
 
+use std::cell::RefCell;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -22,7 +23,8 @@ use crate::error::{CliError, ExitCode};
 use crate::jq::JqFilter;
 use crate::lb::client::LbClient;
 use crate::lb::discover;
-use crate::output::Ui;
+use crate::output::panel::Panel;
+use crate::output::{Ui, Verbosity};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -321,39 +323,42 @@ pub fn run_machine(
     }
     let mut machine = Machine::new(config);
     let mut last_line = String::new();
-    let tty = ui.stderr_is_tty();
+    let panel_mode = ui.stderr_is_tty() && !ndjson && ui.verbosity() >= Verbosity::Normal;
+    let panel = RefCell::new(Panel::default());
     let outcome = {
-        let ui_cell = std::cell::RefCell::new(&mut *ui);
+        let ui_cell = RefCell::new(&mut *ui);
         let mut on_event = |event: &DeployEvent| {
             let mut ui = ui_cell.borrow_mut();
             if ndjson {
                 let _ = ui.result_ndjson(&serde_json::to_value(event).unwrap_or(Value::Null));
                 return;
             }
+            if panel_mode && let Some(lines) = event.panel_lines() {
+                let _ = panel.borrow_mut().draw(ui.err_writer(), lines);
+                return;
+            }
             let line = event.line();
             if line == last_line {
                 return;
             }
-            if tty && matches!(event, DeployEvent::Progress { .. }) {
-                let _ = write!(ui.err_writer(), "\r\x1b[2K{line}");
-                let _ = ui.err_writer().flush();
+            if panel_mode {
+                let _ = panel.borrow_mut().clear(ui.err_writer());
+                ui.info(&line);
+                let _ = panel.borrow_mut().redraw(ui.err_writer());
             } else {
-                if tty {
-                    let _ = write!(ui.err_writer(), "\r\x1b[2K");
-                }
                 ui.info(&line);
             }
             last_line = line;
         };
         let mut confirm = |question: &str| {
             let mut ui = ui_cell.borrow_mut();
-            let _ = write!(ui.err_writer(), "\r\x1b[2K");
+            let _ = panel.borrow_mut().clear(ui.err_writer());
             ui.confirm(question).unwrap_or(false)
         };
         driver::drive(&mut machine, &mut io, &inbox, &mut on_event, &mut confirm)
     };
-    if tty && !ndjson {
-        let _ = writeln!(ui.err_writer());
+    if panel_mode {
+        let _ = panel.borrow_mut().clear(ui.err_writer());
     }
     drop(sender);
     finish(ui, outcome, ndjson)

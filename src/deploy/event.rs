@@ -128,7 +128,40 @@ pub enum DeployEvent {
     },
 }
 
+impl AppCounts {
+    fn panel_line(&self, role: &str) -> String {
+        format!(
+            "  {role:<3} {:<5} {}: {}/{} running, {} healthy",
+            self.colour, self.app, self.running, self.instances, self.healthy
+        )
+    }
+}
+
 impl DeployEvent {
+    /// The TTY view of [`DeployEvent::Progress`]: the phase, a line per app
+    /// and a line per LB (None for every other event).
+    pub fn panel_lines(&self) -> Option<Vec<String>> {
+        let Self::Progress {
+            phase,
+            new,
+            old,
+            lbs,
+        } = self
+        else {
+            return None;
+        };
+        let mut lines = vec![format!("{phase}…"), new.panel_line("new")];
+        lines.extend(old.iter().map(|o| o.panel_line("old")));
+        lines.extend(lbs.iter().map(|lb| match &lb.error {
+            Some(e) => format!("  lb  {}: {e}", lb.lb),
+            None => format!(
+                "  lb  {}: {} UP, {} draining, {} sessions",
+                lb.lb, lb.up, lb.draining, lb.sessions
+            ),
+        }));
+        Some(lines)
+    }
+
     /// One human line for the event (non-TTY progress).
     pub fn line(&self) -> String {
         match self {
@@ -204,5 +237,59 @@ impl DeployEvent {
             ),
             Self::Finished { message } => message.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(app: &str, colour: &str, instances: u32, healthy: u32) -> AppCounts {
+        AppCounts {
+            app: app.into(),
+            colour: colour.into(),
+            instances,
+            running: instances,
+            healthy,
+        }
+    }
+
+    #[test]
+    fn the_tty_panel_shows_phase_both_apps_and_every_lb() {
+        let event = DeployEvent::Progress {
+            phase: "draining".into(),
+            new: counts("/web-green", "green", 3, 2),
+            old: Some(counts("/web-blue", "blue", 2, 2)),
+            lbs: vec![
+                LbCounts {
+                    lb: "http://lb1:9090".into(),
+                    up: 4,
+                    draining: 1,
+                    sessions: 3,
+                    error: None,
+                },
+                LbCounts {
+                    lb: "http://lb2:9090".into(),
+                    up: 0,
+                    draining: 0,
+                    sessions: 0,
+                    error: Some("connection refused".into()),
+                },
+            ],
+        };
+        assert_eq!(
+            event.panel_lines().unwrap(),
+            [
+                "draining…",
+                "  new green /web-green: 3/3 running, 2 healthy",
+                "  old blue  /web-blue: 2/2 running, 2 healthy",
+                "  lb  http://lb1:9090: 4 UP, 1 draining, 3 sessions",
+                "  lb  http://lb2:9090: connection refused",
+            ]
+        );
+        let deleted = DeployEvent::Deleted {
+            app: "/web-blue".into(),
+        };
+        assert_eq!(deleted.panel_lines(), None, "other events are lines");
     }
 }

@@ -432,7 +432,7 @@ fn run(
     let mut now = t0;
     let mut transcript = String::new();
     let mut queue: Vec<Action> = machine.handle(Input::Start, now);
-    for _ in 0..400 {
+    for _ in 0..2000 {
         let mut next = Vec::new();
         for action in queue.drain(..) {
             let _ = writeln!(transcript, "< {}", action_line(&action));

@@ -5,6 +5,7 @@
 //! (`--color` > `NO_COLOR` > `CLICOLOR_FORCE`/`FORCE_COLOR` > TTY) and
 //! nothing else in the crate writes to the terminal.
 
+pub mod panel;
 pub mod table;
 
 use std::io::{self, IsTerminal, Write};

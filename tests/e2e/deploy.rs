@@ -132,3 +132,44 @@ fn an_lb_that_stops_answering_blocks_every_kill() {
         h.apps()
     );
 }
+
+/// On a terminal, progress is a panel redrawn in place (phase, both apps,
+/// every LB); step lines print above it. `script` provides the terminal.
+#[test]
+fn a_terminal_gets_the_redrawn_progress_panel() {
+    let Some(h) = Harness::new(1) else { return };
+    let v1 = h.app_file("v1", 2, json!({}));
+    assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
+    let v2 = h.app_file("v2", 2, json!({}));
+    let deploy = h.command(&["deploy", v2.to_str().unwrap()]);
+    let quote = |s: &std::ffi::OsStr| format!("'{}'", s.to_str().unwrap());
+    let line: Vec<String> = std::iter::once(quote(deploy.get_program()))
+        .chain(deploy.get_args().map(quote))
+        .collect();
+    let mut script = assert_cmd::Command::new("script");
+    script.env_clear();
+    for (key, value) in deploy.get_envs() {
+        if let Some(value) = value {
+            script.env(key, value);
+        }
+    }
+    let output = script
+        .args(["-qefc", &line.join(" "), "/dev/null"])
+        .timeout(LIMIT)
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{screen}");
+    for part in [
+        "  new green /web-green: ",
+        "  old blue  /web-blue: ",
+        &format!("  lb  {}: ", h.lbs[0].url()),
+        "draining…",
+        "F\x1b[0J",
+        "killing 1 drained task(s) of /web-blue",
+        "Finished",
+    ] {
+        assert!(screen.contains(part), "{part:?} missing from:\n{screen}");
+    }
+    assert_eq!(h.apps(), owned(&[("/web-green", 2)]));
+}
