@@ -248,10 +248,10 @@ pub fn cmd_status(ui: &mut Ui, ctx: &Context, args: &StatusArgs) -> anyhow::Resu
         let apps = marathon.list_apps(&query)?;
         let mut groups: BTreeMap<String, Vec<&App>> = BTreeMap::new();
         for app in &apps {
-            if let Some(group) = app.label(labels::DEPLOYMENT_GROUP) {
-                if args.group.as_deref().is_none_or(|g| g == group) {
-                    groups.entry(group.to_string()).or_default().push(app);
-                }
+            if let Some(group) = app.label(labels::DEPLOYMENT_GROUP)
+                && args.group.as_deref().is_none_or(|g| g == group)
+            {
+                groups.entry(group.to_string()).or_default().push(app);
             }
         }
         let lb_rows: Vec<(String, Result<Vec<StatsRow>, String>)> = lb

@@ -70,14 +70,9 @@ impl MetricReader {
                     l.strip_prefix(name.as_str())
                         .is_some_and(|rest| rest.starts_with([' ', '{']))
                 })
-                .map(|l| {
-                    l.rsplit(' ')
-                        .next()
-                        .and_then(|v| v.parse::<f64>().ok())
-                        .unwrap_or(f64::NAN)
-                })
-                .fold(Some(0.0), |acc, v| acc.map(|a| a + v))
-                .is_some_and(|sum| sum == 0.0),
+                .map(|l| l.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()))
+                .collect::<Option<Vec<f64>>>()
+                .is_some_and(|samples| !samples.is_empty() && samples.iter().all(|v| *v == 0.0)),
             Self::Jq(filter) => serde_json::from_str::<Value>(body)
                 .ok()
                 .and_then(|v| filter.run(&v).ok())

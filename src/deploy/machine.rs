@@ -1048,10 +1048,10 @@ impl Machine {
                 hint,
             )];
         }
-        if pending == Pending::Delete {
-            if let Some(goal) = self.goal.as_mut() {
-                goal.delete_shrinker = true;
-            }
+        if pending == Pending::Delete
+            && let Some(goal) = self.goal.as_mut()
+        {
+            goal.delete_shrinker = true;
         }
         let mut actions = Vec::new();
         if self.last_failure.as_deref() != Some(failure.message.as_str()) {

@@ -449,12 +449,12 @@ pub fn unhealthy_reason(app: &App) -> Option<String> {
     app.tasks
         .iter()
         .filter(|t| !task_healthy(app, t))
-        .find_map(|t| {
+        .map(|t| {
             let cause = t
                 .health_check_results
                 .iter()
                 .find_map(|r| r.last_failure_cause.clone());
-            Some(match cause {
+            match cause {
                 Some(cause) => format!("task {} fails its health check: {cause}", t.id),
                 None if t.is_running() => {
                     format!("task {} has not passed a health check yet", t.id)
@@ -464,8 +464,9 @@ pub fn unhealthy_reason(app: &App) -> Option<String> {
                     t.id,
                     t.state.as_deref().unwrap_or("not running")
                 ),
-            })
+            }
         })
+        .next()
 }
 
 /// The `ip:port` strings under which HAProxy may list a task: its host (and

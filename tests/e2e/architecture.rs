@@ -41,7 +41,11 @@ fn pure_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = PURE.iter().map(|f| root().join(f)).collect();
     for entry in std::fs::read_dir(root().join("src/render")).expect("src/render") {
         let path = entry.expect("entry").path();
-        let name = path.file_name().expect("name").to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         if !IMPURE_RENDER_FILES.contains(&name.as_str()) {
             files.push(path);
         }
@@ -66,11 +70,18 @@ fn pure_modules_do_no_io() {
         let code = code_without_tests(&path);
         for word in FORBIDDEN {
             if code.contains(word) {
-                violations.push(format!("{} uses {word}", path.strip_prefix(root()).expect("in repo").display()));
+                violations.push(format!(
+                    "{} uses {word}",
+                    path.strip_prefix(root()).expect("in repo").display()
+                ));
             }
         }
     }
-    assert!(violations.is_empty(), "pure modules must not do I/O:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "pure modules must not do I/O:\n{}",
+        violations.join("\n")
+    );
 }
 
 #[test]
@@ -84,7 +95,11 @@ fn only_env_rs_reads_the_process_environment() {
                 stack.push(path);
                 continue;
             }
-            let rel = path.strip_prefix(root()).expect("in repo").to_string_lossy().into_owned();
+            let rel = path
+                .strip_prefix(root())
+                .expect("in repo")
+                .to_string_lossy()
+                .into_owned();
             if rel == "src/env.rs" || rel == "src/main.rs" {
                 continue;
             }
@@ -94,5 +109,9 @@ fn only_env_rs_reads_the_process_environment() {
             }
         }
     }
-    assert!(violations.is_empty(), "read the environment through env::Env instead:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "read the environment through env::Env instead:\n{}",
+        violations.join("\n")
+    );
 }
