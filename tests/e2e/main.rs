@@ -3,6 +3,7 @@
 mod auth;
 mod config;
 mod errors;
+mod interactive;
 mod manual;
 mod plugin;
 mod render_cli;

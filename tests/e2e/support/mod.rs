@@ -2,3 +2,4 @@
 
 pub mod cmd;
 pub mod marathon_sim;
+pub mod tmux;
