@@ -5,6 +5,8 @@
 //! (`--color` > `NO_COLOR` > `CLICOLOR_FORCE`/`FORCE_COLOR` > TTY) and
 //! nothing else in the crate writes to the terminal.
 
+#[cfg(unix)]
+mod hidden;
 pub mod table;
 
 use std::io::{self, IsTerminal, Write};
@@ -304,10 +306,17 @@ impl Ui {
         Ok(line.trim_end_matches(['\r', '\n']).to_string())
     }
 
-    /// Reads a password without echo.
+    /// Reads a password without echo; the terminal echoes again afterwards,
+    /// also when Ctrl-C ends the process.
     pub fn prompt_password(&mut self, prompt: &str) -> io::Result<String> {
+        write!(self.err, "{prompt}")?;
         self.err.flush()?;
-        rpassword::prompt_password(prompt)
+        #[cfg(unix)]
+        let password = hidden::read_line();
+        #[cfg(not(unix))]
+        let password = rpassword::read_password();
+        writeln!(self.err)?;
+        password
     }
 
     /// Direct access to stderr for progress renderers that redraw lines.

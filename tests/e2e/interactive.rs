@@ -346,3 +346,24 @@ fn login_then_confirmation_in_one_run_deletes_with_the_new_token() {
         Some(format!("token={GOOD_TOKEN}-1").as_str())
     );
 }
+
+#[test]
+fn ctrl_c_at_the_password_prompt_restores_the_terminal() {
+    let Some(expired) = Expired::on_a_terminal() else {
+        return;
+    };
+    let pty = Pty::run(&home_dir(&expired.home), &["app", "list"], None);
+    pty.wait_for("Username:");
+    pty.type_line(USER);
+    pty.wait_for("Password:");
+    pty.wait_for_hidden_input();
+    pty.interrupt();
+    let Finished {
+        code,
+        screen,
+        echoes,
+    } = pty.finished();
+    assert_eq!(code, 130, "{screen}");
+    assert!(echoes, "echo is still off after Ctrl-C:\n{screen}");
+    assert!(position(&expired.sim.requests(), is_login).is_none());
+}

@@ -127,6 +127,12 @@ impl Pty {
         assert!(entered.status.success(), "tmux send-keys Enter failed");
     }
 
+    /// Presses Ctrl-C.
+    pub fn interrupt(&self) {
+        let sent = self.tmux(&["send-keys", "C-c"]);
+        assert!(sent.status.success(), "tmux send-keys C-c failed");
+    }
+
     /// Whether the terminal echoes what is typed (`stty -a` on the pane's tty).
     pub fn echoes(&self) -> bool {
         let tty = self.tmux(&["display-message", "-p", "#{pane_tty}"]);
