@@ -290,19 +290,20 @@ impl Ui {
         if !self.can_prompt() {
             return Ok(false);
         }
-        write!(self.err, "{question} [y/n] ")?;
-        self.err.flush()?;
-        let mut answer = String::new();
-        io::stdin().read_line(&mut answer)?;
+        let answer = self.prompt_line(&format!("{question} [y/n] "))?;
         Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
     }
 
-    /// Reads a line typed by the user after a prompt on stderr.
+    /// Reads a line typed by the user after a prompt on stderr (empty on
+    /// Ctrl-D, which also ends the prompt's line so later output starts
+    /// on its own).
     pub fn prompt_line(&mut self, prompt: &str) -> io::Result<String> {
         write!(self.err, "{prompt}")?;
         self.err.flush()?;
         let mut line = String::new();
-        io::stdin().read_line(&mut line)?;
+        if io::stdin().read_line(&mut line)? == 0 {
+            writeln!(self.err)?;
+        }
         Ok(line.trim_end_matches(['\r', '\n']).to_string())
     }
 

@@ -200,13 +200,9 @@ fn a_wrong_password_is_a_clear_auth_error() {
         return;
     };
     let end = expired.run_with_login(&["app", "list"], None, "wrong-guess");
-    assert_eq!(end.code, 11, "{}", end.screen);
-    assert!(
-        end.screen.contains(
-            "Error: login as 'alice' failed (HTTP 401): The login credentials are invalid."
-        ),
-        "{}",
-        end.screen
+    end.assert_error(
+        11,
+        "Error: login as 'alice' failed (HTTP 401): The login credentials are invalid.",
     );
     let requests = expired.sim.requests();
     let login = position(&requests, is_login).expect("a login request");
@@ -219,22 +215,21 @@ fn a_wrong_password_is_a_clear_auth_error() {
 }
 
 #[test]
-fn an_empty_user_name_skips_the_login() {
+fn an_empty_user_name_or_ctrl_d_skips_the_login() {
     let Some(expired) = Expired::on_a_terminal() else {
         return;
     };
-    let pty = Pty::run(&home_dir(&expired.home), &["app", "list"], None);
-    pty.wait_for("Username:");
-    pty.type_line("");
-    let end = pty.finished();
-    assert_eq!(end.code, 11, "{}", end.screen);
-    assert!(
-        end.screen
-            .contains("Error: authentication failed, please run `dcos auth login`"),
-        "{}",
-        end.screen
-    );
-    assert!(!end.screen.contains("Password:"), "{}", end.screen);
+    for key in ["Enter", "C-d"] {
+        let pty = Pty::run(&home_dir(&expired.home), &["app", "list"], None);
+        pty.wait_for("Username:");
+        pty.press(key);
+        let end = pty.finished();
+        end.assert_error(
+            11,
+            "Error: authentication failed, please run `dcos auth login`",
+        );
+        assert!(!end.screen.contains("Password:"), "{}", end.screen);
+    }
     assert!(position(&expired.sim.requests(), is_login).is_none());
 }
 
@@ -276,23 +271,25 @@ fn app_remove_asks_on_a_terminal_unless_yes() {
     let home = home_with_token(&sim, GOOD_TOKEN);
     let question = "Are you sure you want to remove app '/x'? [y/n]";
 
-    let pty = Pty::run(&home_dir(&home), &["app", "remove", "/x"], None);
-    pty.wait_for(question);
-    assert!(sim.write_requests().is_empty());
-    pty.type_line("n");
-    let end = pty.finished();
-    assert_eq!(end.code, 1, "{}", end.screen);
-    assert!(
-        end.screen.contains("cancelled: nothing was changed"),
-        "{}",
-        end.screen
-    );
-    assert!(
-        sim.write_requests().is_empty(),
-        "{:?}",
-        sim.write_requests()
-    );
-    assert!(sim.app("/x").is_some());
+    // "n", or Ctrl-D (no answer), changes nothing.
+    for answer in ["n", "C-d"] {
+        let pty = Pty::run(&home_dir(&home), &["app", "remove", "/x"], None);
+        pty.wait_for(question);
+        assert!(sim.write_requests().is_empty());
+        if answer == "n" {
+            pty.type_line(answer);
+        } else {
+            pty.press(answer);
+        }
+        let end = pty.finished();
+        end.assert_error(1, "Error: cancelled: nothing was changed");
+        assert!(
+            sim.write_requests().is_empty(),
+            "{:?}",
+            sim.write_requests()
+        );
+        assert!(sim.app("/x").is_some());
+    }
 
     let pty = Pty::run(&home_dir(&home), &["app", "remove", "x"], None);
     pty.wait_for(question);
@@ -357,7 +354,7 @@ fn ctrl_c_at_the_password_prompt_restores_the_terminal() {
     pty.type_line(USER);
     pty.wait_for("Password:");
     pty.wait_for_hidden_input();
-    pty.interrupt();
+    pty.press("C-c");
     let Finished {
         code,
         screen,

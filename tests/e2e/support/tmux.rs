@@ -119,18 +119,15 @@ impl Pty {
 
     /// Types `text` literally, then Enter.
     pub fn type_line(&self, text: &str) {
-        if !text.is_empty() {
-            let typed = self.tmux(&["send-keys", "-l", text]);
-            assert!(typed.status.success(), "tmux send-keys failed");
-        }
-        let entered = self.tmux(&["send-keys", "Enter"]);
-        assert!(entered.status.success(), "tmux send-keys Enter failed");
+        let typed = self.tmux(&["send-keys", "-l", text]);
+        assert!(typed.status.success(), "tmux send-keys failed");
+        self.press("Enter");
     }
 
-    /// Presses Ctrl-C.
-    pub fn interrupt(&self) {
-        let sent = self.tmux(&["send-keys", "C-c"]);
-        assert!(sent.status.success(), "tmux send-keys C-c failed");
+    /// Presses a key by its tmux name (`C-c` for Ctrl-C, `C-d` for Ctrl-D).
+    pub fn press(&self, key: &str) {
+        let sent = self.tmux(&["send-keys", key]);
+        assert!(sent.status.success(), "tmux send-keys {key} failed");
     }
 
     /// Whether the terminal echoes what is typed (`stty -a` on the pane's tty).
@@ -182,6 +179,18 @@ pub struct Finished {
     pub echoes: bool,
     /// The screen at the end.
     pub screen: String,
+}
+
+impl Finished {
+    /// Asserts the exit code and that `message` stands on a line of its own.
+    pub fn assert_error(&self, code: i32, message: &str) {
+        assert_eq!(self.code, code, "{}", self.screen);
+        assert!(
+            self.screen.lines().any(|line| line == message),
+            "no line {message:?}:\n{}",
+            self.screen
+        );
+    }
 }
 
 impl Drop for Pty {
