@@ -5,6 +5,7 @@ mod auth;
 mod config;
 mod deploy;
 mod errors;
+mod interactive;
 mod manual;
 mod plugin;
 mod render_cli;

@@ -4,3 +4,4 @@ pub mod cmd;
 pub mod lb_standin;
 pub mod load;
 pub mod marathon_sim;
+pub mod tmux;
