@@ -41,7 +41,9 @@ pub struct SplitArgs {
 
 /// Promote flags.
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  dcos lb promote web -f")]
+#[command(
+    after_help = "Examples:\n  dcos lb promote web            move all traffic to the new version (asks first)\n  dcos lb promote web -f         without asking, e.g. in CI"
+)]
 pub struct PromoteArgs {
     /// The deployment group.
     pub group: String,
@@ -55,7 +57,9 @@ pub struct PromoteArgs {
 
 /// Rollback flags.
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  dcos lb rollback web -f")]
+#[command(
+    after_help = "Examples:\n  dcos lb rollback web           drain the new version and go back (asks first)\n  dcos lb rollback web -f        without asking, e.g. in CI"
+)]
 pub struct RollbackArgs {
     /// The deployment group.
     pub group: String,
