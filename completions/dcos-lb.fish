@@ -109,6 +109,8 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l dcos-auth-cred
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s c -l complete-cur -d 'Finish the split: move every instance to the new version (as `promote`)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s p -l complete-prev -d 'Finish the split: move every instance back to the previous version (as `rollback`)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l json -d 'Print NDJSON progress events on stdout'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s d -l dry-run -d 'Print the final app JSON and the plan; change nothing'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s f -l force -d 'Do not ask before creating, killing or deleting'

@@ -115,6 +115,8 @@ _dcos_lb_split() {
         "--auth-credentials="
         "--ca-file="
         "--color="
+        "--complete-cur"
+        "--complete-prev"
         "--dcos-auth-credentials="
         "--drain-metric-gauge="
         "--drain-metric-jq="
