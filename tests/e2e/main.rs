@@ -9,6 +9,7 @@ mod interactive;
 mod manual;
 mod plugin;
 mod render_cli;
+mod render_lib;
 mod sim;
 mod split;
 mod support;

@@ -84,7 +84,8 @@ fn split_finished_with_zdd_spelling_complete_cur_under_load() {
     assert_eq!(h.run(&["split", v2, "-n", "2"], LIMIT).0, 0);
     assert_eq!(h.apps(), owned(&[("/web-blue", 1), ("/web-green", 2)]));
     assert_ne!(
-        h.run(&["split", v2, "--complete-cur", "--complete-prev"], LIMIT).0,
+        h.run(&["split", v2, "--complete-cur", "--complete-prev"], LIMIT)
+            .0,
         0,
         "the two finishing directions exclude each other"
     );

@@ -1,6 +1,7 @@
 //! Test support shared by the end-to-end tests.
 
 pub mod cmd;
+pub mod conformance;
 pub mod lb_standin;
 pub mod load;
 pub mod marathon_sim;
