@@ -52,6 +52,19 @@ complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "deployment" -d 'Lis
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "man" -d 'Print the man page'
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s j -l json -d 'The app JSON; a bare --json prints NDJSON progress events instead' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s i -l initial-instances -d 'Instances the new app starts with' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s n -l new-instances -d 'Hybrid: run N new instances next to target−N old ones' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l group -d 'The group, when no app JSON is given (with --resume/--complete-*)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s l -l marathon-lb -d 'marathon-lb stats URL; every IPv4 address of its host is one instance (repeatable)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l lb-app -d 'The marathon-lb app whose tasks are the instances, when -l is not given' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s s -l step-delay -d 'Longest wait in seconds between two looks at Marathon (events end it sooner)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s w -l max-wait -d 'Seconds without progress before stopping (resumable, exit 10)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l linear-increase -d 'Grow the new app by this many instances per step instead of +50 %' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l pre-kill-hook -d 'Run before each kill with: old app JSON, task ids JSON, new app JSON' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l drain-metric -d 'A per-task metrics URL ({host}, {port}) that must read 0 before a kill' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l drain-metric-gauge -d 'The Prometheus gauge read from --drain-metric' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l drain-metric-jq -d 'A jq program over --drain-metric\'s JSON body that must give 0' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
@@ -62,11 +75,30 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l dcos-auth-cre
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s r -l resume -d 'Finish the group\'s deployment in progress'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s c -l complete-cur -d 'Move a hybrid group entirely to the current (new) app'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s p -l complete-prev -d 'Move a hybrid group entirely back to the previous app'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s d -l dry-run -d 'Print the final app JSON and the plan; change nothing'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s f -l force -d 'Do not ask before creating, killing or deleting'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l surge -d 'Start every new instance at once, then drain and kill old ones'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l force-kill-after-max-wait -d 'After --max-wait, kill tasks that still hold sessions instead of stopping'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l insecure -d 'Do not verify TLS certificates'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s q -l quiet -d 'Only errors on stderr'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s n -l new-instances -d 'How many instances run the new version' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s i -l initial-instances -d 'Instances the new app starts with' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l group -d 'The group, when no app JSON is given' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s l -l marathon-lb -d 'marathon-lb stats URL; every IPv4 address of its host is one instance (repeatable)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l lb-app -d 'The marathon-lb app whose tasks are the instances, when -l is not given' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s s -l step-delay -d 'Longest wait in seconds between two looks at Marathon (events end it sooner)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s w -l max-wait -d 'Seconds without progress before stopping (resumable, exit 10)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l linear-increase -d 'Grow the new app by this many instances per step instead of +50 %' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l pre-kill-hook -d 'Run before each kill with: old app JSON, task ids JSON, new app JSON' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l drain-metric -d 'A per-task metrics URL ({host}, {port}) that must read 0 before a kill' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l drain-metric-gauge -d 'The Prometheus gauge read from --drain-metric' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l drain-metric-jq -d 'A jq program over --drain-metric\'s JSON body that must give 0' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
@@ -77,11 +109,27 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l dcos-auth-cred
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s c -l complete-cur -d 'Finish the split: move every instance to the new version (as `promote`)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s p -l complete-prev -d 'Finish the split: move every instance back to the previous version (as `rollback`)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l json -d 'Print NDJSON progress events on stdout'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s d -l dry-run -d 'Print the final app JSON and the plan; change nothing'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s f -l force -d 'Do not ask before creating, killing or deleting'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l surge -d 'Start every new instance at once, then drain and kill old ones'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l force-kill-after-max-wait -d 'After --max-wait, kill tasks that still hold sessions instead of stopping'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l insecure -d 'Do not verify TLS certificates'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s q -l quiet -d 'Only errors on stderr'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s l -l marathon-lb -d 'marathon-lb stats URL; every IPv4 address of its host is one instance (repeatable)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l lb-app -d 'The marathon-lb app whose tasks are the instances, when -l is not given' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s s -l step-delay -d 'Longest wait in seconds between two looks at Marathon (events end it sooner)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s w -l max-wait -d 'Seconds without progress before stopping (resumable, exit 10)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l linear-increase -d 'Grow the new app by this many instances per step instead of +50 %' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l pre-kill-hook -d 'Run before each kill with: old app JSON, task ids JSON, new app JSON' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l drain-metric -d 'A per-task metrics URL ({host}, {port}) that must read 0 before a kill' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l drain-metric-gauge -d 'The Prometheus gauge read from --drain-metric' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l drain-metric-jq -d 'A jq program over --drain-metric\'s JSON body that must give 0' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
@@ -92,11 +140,25 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l dcos-auth-cr
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l json -d 'Print NDJSON progress events on stdout'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s d -l dry-run -d 'Print the final app JSON and the plan; change nothing'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s f -l force -d 'Do not ask before creating, killing or deleting'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l surge -d 'Start every new instance at once, then drain and kill old ones'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l force-kill-after-max-wait -d 'After --max-wait, kill tasks that still hold sessions instead of stopping'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l insecure -d 'Do not verify TLS certificates'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s q -l quiet -d 'Only errors on stderr'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s l -l marathon-lb -d 'marathon-lb stats URL; every IPv4 address of its host is one instance (repeatable)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l lb-app -d 'The marathon-lb app whose tasks are the instances, when -l is not given' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s s -l step-delay -d 'Longest wait in seconds between two looks at Marathon (events end it sooner)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s w -l max-wait -d 'Seconds without progress before stopping (resumable, exit 10)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l linear-increase -d 'Grow the new app by this many instances per step instead of +50 %' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l pre-kill-hook -d 'Run before each kill with: old app JSON, task ids JSON, new app JSON' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l drain-metric -d 'A per-task metrics URL ({host}, {port}) that must read 0 before a kill' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l drain-metric-gauge -d 'The Prometheus gauge read from --drain-metric' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l drain-metric-jq -d 'A jq program over --drain-metric\'s JSON body that must give 0' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
@@ -107,11 +169,19 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l dcos-auth-c
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l json -d 'Print NDJSON progress events on stdout'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s d -l dry-run -d 'Print the final app JSON and the plan; change nothing'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s f -l force -d 'Do not ask before creating, killing or deleting'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l surge -d 'Start every new instance at once, then drain and kill old ones'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l force-kill-after-max-wait -d 'After --max-wait, kill tasks that still hold sessions instead of stopping'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l insecure -d 'Do not verify TLS certificates'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s q -l quiet -d 'Only errors on stderr'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s l -l marathon-lb -d 'marathon-lb stats URL (default: the tasks of --lb-app)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l lb-app -d 'The marathon-lb app, when -l is not given' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l jq -d 'Filter the JSON output with a jq program (implies --json), as gh does' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
@@ -122,6 +192,8 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l dcos-auth-cre
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l watch -d 'Print again every 2 seconds until Ctrl-C'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l json -d 'Print JSON instead of a table'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l insecure -d 'Do not verify TLS certificates'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s q -l quiet -d 'Only errors on stderr'

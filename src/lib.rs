@@ -32,6 +32,16 @@ use crate::output::{Terminal, Ui, Verbosity};
 
 /// Drops the command name the dcos CLI puts first (`dcos-lb lb deploy …`),
 /// so the plugin and the standalone binary take the same arguments.
+///
+/// ```
+/// use std::ffi::OsString;
+/// let argv = |words: &[&str]| words.iter().map(OsString::from).collect::<Vec<_>>();
+/// assert_eq!(
+///     dcos_lb::strip_plugin_prefix(argv(&["dcos-lb", "lb", "deploy", "app.json"])),
+///     argv(&["dcos-lb", "deploy", "app.json"]),
+/// );
+/// assert_eq!(dcos_lb::strip_plugin_prefix(argv(&["dcos-lb", "status"])), argv(&["dcos-lb", "status"]));
+/// ```
 pub fn strip_plugin_prefix(mut args: Vec<OsString>) -> Vec<OsString> {
     if args.get(1).is_some_and(|a| a == "lb") {
         args.remove(1);

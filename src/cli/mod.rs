@@ -63,6 +63,7 @@ fn long_after_help() -> String {
 
 /// Connection and output flags, accepted before or after the command.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// DC/OS cluster URL (default: the dcos CLI's current cluster).
     #[arg(long, global = true, value_name = "URL")]

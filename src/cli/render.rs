@@ -107,7 +107,7 @@ pub fn cmd_render(ui: &mut Ui, ctx: &Context, args: &RenderArgs) -> anyhow::Resu
             "domain2backend.map": rendered.domain2backend_map,
             "app2backend.map": rendered.app2backend_map,
         }))?;
-    } else if !args.validate && !args.diff {
+    } else if !args.diff {
         ui.result_raw(rendered.haproxy_cfg.as_bytes())?;
     }
 

@@ -16,6 +16,8 @@ use crate::output::Ui;
 Examples:
   dcos lb split app-v2.json --new-instances 2 -f     2 new, target−2 old (a new colour)
   dcos lb split --group web --new-instances 3 -f     move an existing split, labels untouched
+  dcos lb split app-v2.json --complete-cur -f        finish: every instance on the new version
+  dcos lb split app-v2.json --complete-prev -f       finish: every instance back on the old one
   dcos lb promote web -f                             all instances to the new version
   dcos lb rollback web -f                            all instances back to the previous one")]
 pub struct SplitArgs {
@@ -23,8 +25,19 @@ pub struct SplitArgs {
     #[arg(value_name = "APP.json")]
     pub app: Option<std::path::PathBuf>,
     /// How many instances run the new version.
-    #[arg(short = 'n', long, value_name = "N")]
-    pub new_instances: u32,
+    #[arg(
+        short = 'n',
+        long,
+        value_name = "N",
+        required_unless_present_any = ["complete_cur", "complete_prev"]
+    )]
+    pub new_instances: Option<u32>,
+    /// Finish the split: move every instance to the new version (as `promote`).
+    #[arg(short = 'c', long, conflicts_with_all = ["new_instances", "complete_prev"])]
+    pub complete_cur: bool,
+    /// Finish the split: move every instance back to the previous version (as `rollback`).
+    #[arg(short = 'p', long, conflicts_with = "new_instances")]
+    pub complete_prev: bool,
     /// Instances the new app starts with.
     #[arg(short = 'i', long, default_value_t = 1, value_name = "N")]
     pub initial_instances: u32,
@@ -41,7 +54,9 @@ pub struct SplitArgs {
 
 /// Promote flags.
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  dcos lb promote web -f")]
+#[command(
+    after_help = "Examples:\n  dcos lb promote web            move all traffic to the new version (asks first)\n  dcos lb promote web -f         without asking, e.g. in CI"
+)]
 pub struct PromoteArgs {
     /// The deployment group.
     pub group: String,
@@ -55,7 +70,9 @@ pub struct PromoteArgs {
 
 /// Rollback flags.
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  dcos lb rollback web -f")]
+#[command(
+    after_help = "Examples:\n  dcos lb rollback web           drain the new version and go back (asks first)\n  dcos lb rollback web -f        without asking, e.g. in CI"
+)]
 pub struct RollbackArgs {
     /// The deployment group.
     pub group: String,
@@ -69,7 +86,18 @@ pub struct RollbackArgs {
 
 /// Runs split: a new hybrid colour, or moves the split of a hybrid group.
 pub fn cmd_split(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> anyhow::Result<ExitCode> {
-    if args.new_instances == 0 {
+    if args.complete_cur || args.complete_prev {
+        let app = args.app.as_deref().map(read_app).transpose()?;
+        let group = group_of(app.as_ref(), args.group.as_deref())?;
+        let mode = if args.complete_cur {
+            Mode::CompleteCurrent
+        } else {
+            Mode::CompletePrevious
+        };
+        return run_machine(ui, ctx, &args.run, group, mode, 1, 0, args.json);
+    }
+    let new_instances = args.new_instances.unwrap_or_default();
+    if new_instances == 0 {
         return Err(
             CliError::new(ExitCode::InvalidInput, "--new-instances must be at least 1")
                 .hint("`dcos lb rollback GROUP` moves every instance back")
@@ -89,7 +117,7 @@ pub fn cmd_split(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> anyhow::Result
             id: None,
         })?;
     let mode = match (app, apps_in_group.len()) {
-        (_, n) if n >= 2 => Mode::MoveSplit(args.new_instances),
+        (_, n) if n >= 2 => Mode::MoveSplit(new_instances),
         (Some(app), _) => Mode::Deploy(app),
         (None, _) => {
             return Err(CliError::new(
@@ -107,7 +135,7 @@ pub fn cmd_split(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> anyhow::Result
         group,
         mode,
         args.initial_instances,
-        args.new_instances,
+        new_instances,
         args.json,
     )
 }

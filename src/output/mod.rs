@@ -5,6 +5,8 @@
 //! (`--color` > `NO_COLOR` > `CLICOLOR_FORCE`/`FORCE_COLOR` > TTY) and
 //! nothing else in the crate writes to the terminal.
 
+#[cfg(unix)]
+mod hidden;
 pub mod panel;
 pub mod table;
 
@@ -289,26 +291,34 @@ impl Ui {
         if !self.can_prompt() {
             return Ok(false);
         }
-        write!(self.err, "{question} [y/n] ")?;
-        self.err.flush()?;
-        let mut answer = String::new();
-        io::stdin().read_line(&mut answer)?;
+        let answer = self.prompt_line(&format!("{question} [y/n] "))?;
         Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
     }
 
-    /// Reads a line typed by the user after a prompt on stderr.
+    /// Reads a line typed by the user after a prompt on stderr (empty on
+    /// Ctrl-D, which also ends the prompt's line so later output starts
+    /// on its own).
     pub fn prompt_line(&mut self, prompt: &str) -> io::Result<String> {
         write!(self.err, "{prompt}")?;
         self.err.flush()?;
         let mut line = String::new();
-        io::stdin().read_line(&mut line)?;
+        if io::stdin().read_line(&mut line)? == 0 {
+            writeln!(self.err)?;
+        }
         Ok(line.trim_end_matches(['\r', '\n']).to_string())
     }
 
-    /// Reads a password without echo.
+    /// Reads a password without echo; the terminal echoes again afterwards,
+    /// also when Ctrl-C ends the process.
     pub fn prompt_password(&mut self, prompt: &str) -> io::Result<String> {
+        write!(self.err, "{prompt}")?;
         self.err.flush()?;
-        rpassword::prompt_password(prompt)
+        #[cfg(unix)]
+        let password = hidden::read_line();
+        #[cfg(not(unix))]
+        let password = rpassword::read_password();
+        writeln!(self.err)?;
+        password
     }
 
     /// Direct access to stderr for progress renderers that redraw lines.

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Directives HAProxy 2.1 removed (marathon-lb's image ran HAProxy 2.0).
@@ -36,6 +36,21 @@ const REMOVED_IN_2_1: [&str; 23] = [
     "rspirep",
     "rsprep",
 ];
+
+/// Where Debian and source installs put `haproxy`.
+const HAPROXY_PATHS: [&str; 3] = [
+    "/usr/sbin/haproxy",
+    "/usr/bin/haproxy",
+    "/usr/local/sbin/haproxy",
+];
+
+/// The installed `haproxy` binary, if any.
+pub fn haproxy_binary() -> Option<PathBuf> {
+    HAPROXY_PATHS
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+}
 
 /// File name of the stand-in certificate inside the stand-in directory.
 const CERT_FILE: &str = "stand-in-cert.pem";

@@ -343,7 +343,7 @@ fn dcos_completion_offers_the_flags_of_dcos_lb_deploy() {
     }
     assert_eq!(
         completion.complete("dcos lb deploy app.json --mara"),
-        ["--marathon="]
+        ["--marathon-lb=", "--marathon="]
     );
     assert_eq!(
         completion.complete("dcos lb -v deploy --ins"),

@@ -9,21 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::support::cmd::{TestHome, run};
-
-fn conformance_root() -> Option<PathBuf> {
-    let dir = std::env::var_os("DCOS_LB_CONFORMANCE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "conformance folder {} is missing (CI=true)",
-        dir.display()
-    );
-    None
-}
+use crate::support::conformance;
 
 fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("read json")).expect("parse json")
@@ -31,7 +17,7 @@ fn read_json(path: &Path) -> Value {
 
 #[test]
 fn every_conformance_case_renders_identically_through_the_binary() {
-    let Some(root) = conformance_root() else {
+    let Some(root) = conformance::root() else {
         return;
     };
     let home = TestHome::new();

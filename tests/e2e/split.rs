@@ -65,3 +65,26 @@ fn split_then_rollback_under_load() {
     report("split → rollback", &counts);
     assert_eq!(counts.failed, 0, "{counts:?}");
 }
+
+#[test]
+fn split_finished_with_zdd_spelling_complete_cur_under_load() {
+    let Some(h) = Harness::new(1) else { return };
+    let v1 = h.app_file("v1", 3, json!({}));
+    assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
+    let load = h.load();
+    let v2 = h.app_file("v2", 3, json!({}));
+    let v2 = v2.to_str().unwrap();
+    assert_eq!(h.run(&["split", v2, "-n", "2"], LIMIT).0, 0);
+    assert_eq!(h.apps(), owned(&[("/web-blue", 1), ("/web-green", 2)]));
+    assert_ne!(
+        h.run(&["split", v2, "--complete-cur", "--complete-prev"], LIMIT)
+            .0,
+        0,
+        "the two finishing directions exclude each other"
+    );
+    assert_eq!(h.run(&["split", v2, "--complete-cur"], LIMIT).0, 0);
+    assert_eq!(h.apps(), owned(&[("/web-green", 3)]));
+    let counts = load.stop();
+    report("split → split --complete-cur", &counts);
+    assert_eq!(counts.failed, 0, "{counts:?}");
+}

@@ -1,7 +1,9 @@
 //! Test support shared by the end-to-end tests.
 
 pub mod cmd;
+pub mod conformance;
 pub mod harness;
 pub mod lb_standin;
 pub mod load;
 pub mod marathon_sim;
+pub mod tmux;

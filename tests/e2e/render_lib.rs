@@ -1,7 +1,8 @@
 //! Integration tests of `dcos_lb::render`: the marathon-lb conformance
 //! cases (byte-identical output), the server-id vectors, and `haproxy -c`
 //! on every rendered configuration.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+#![allow(clippy::print_stdout)]
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -14,27 +15,7 @@ use dcos_lb::render::{
 };
 use serde_json::Value;
 
-/// The shared conformance folder: `$DCOS_LB_CONFORMANCE_DIR`, else
-/// `../shared/conformance` beside the checkout. `None` (after a note) when
-/// it is missing outside CI; a panic when missing in CI.
-fn conformance_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("DCOS_LB_CONFORMANCE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "conformance data missing at {} (CI=true)",
-        dir.display()
-    );
-    println!(
-        "note: conformance data not found at {}; skipped",
-        dir.display()
-    );
-    None
-}
+use crate::support::conformance;
 
 /// One conformance case prepared for rendering.
 struct Case {
@@ -215,7 +196,7 @@ fn compare(
 
 #[test]
 fn conformance_cases_render_byte_identical() {
-    let Some(root) = conformance_dir() else {
+    let Some(root) = conformance::root() else {
         return;
     };
     let cases = cases(&root);
@@ -271,7 +252,7 @@ fn conformance_cases_render_byte_identical() {
 
 #[test]
 fn server_id_vectors() {
-    let Some(root) = conformance_dir() else {
+    let Some(root) = conformance::root() else {
         return;
     };
     let v = read_json(&root.join("server-id-vectors.json"));
@@ -307,24 +288,12 @@ fn server_id_vectors() {
     );
 }
 
-/// Path of the `haproxy` binary, if installed.
-fn haproxy_binary() -> Option<PathBuf> {
-    [
-        "/usr/sbin/haproxy",
-        "/usr/bin/haproxy",
-        "/usr/local/sbin/haproxy",
-    ]
-    .iter()
-    .map(PathBuf::from)
-    .find(|p| p.is_file())
-}
-
 #[test]
 fn rendered_configs_pass_haproxy_check() {
-    let Some(root) = conformance_dir() else {
+    let Some(root) = conformance::root() else {
         return;
     };
-    let Some(haproxy) = haproxy_binary() else {
+    let Some(haproxy) = validate::haproxy_binary() else {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
             "haproxy is not installed (CI=true)"
