@@ -1904,7 +1904,7 @@ _dcos__lb() {
             return 0
             ;;
         dcos__subcmd__lb__subcmd__status)
-            opts="-l -m -v -q -h -V --marathon-lb --lb-app --watch --json --jq --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
+            opts="-l -m -v -q -h -V --marathon-lb --lb-app --watch --count --json --jq --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1919,6 +1919,10 @@ _dcos__lb() {
                     return 0
                     ;;
                 --lb-app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

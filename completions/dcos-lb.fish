@@ -179,8 +179,9 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s v -l verbos
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s q -l quiet -d 'Only errors on stderr'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s V -l version -d 'Print version'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s l -l marathon-lb -d 'marathon-lb stats URL (default: the tasks of --lb-app)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s l -l marathon-lb -d 'marathon-lb stats URL; every IPv4 address of its host is one instance (repeatable; default: the tasks of --lb-app)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l lb-app -d 'The marathon-lb app, when -l is not given' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l count -d 'With --watch: stop after this many prints' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l jq -d 'Filter the JSON output with a jq program (implies --json), as gh does' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
@@ -192,7 +193,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l dcos-auth-cre
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l watch -d 'Print again every 2 seconds until Ctrl-C'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l watch -d 'Print again every 2 seconds until Ctrl-C (with --json: one compact JSON array per line)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l json -d 'Print JSON instead of a table'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l insecure -d 'Do not verify TLS certificates'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s v -l verbose -d 'More detail on stderr (-v, -vv)'

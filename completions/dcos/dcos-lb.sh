@@ -255,6 +255,7 @@ _dcos_lb_status() {
         "--auth-credentials="
         "--ca-file="
         "--color="
+        "--count="
         "--dcos-auth-credentials="
         "--help"
         "--insecure"
