@@ -17,6 +17,7 @@ const PURE: &[&str] = &[
     "src/deploy/machine.rs",
     "src/deploy/plan.rs",
     "src/deploy/event.rs",
+    "src/deploy/metric.rs",
 ];
 
 const IMPURE_RENDER_FILES: &[&str] = &["validate.rs", "tests.rs"];
