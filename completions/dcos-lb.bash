@@ -1590,7 +1590,7 @@ _dcos__lb() {
             return 0
             ;;
         dcos__subcmd__lb__subcmd__render)
-            opts="-o -l -m -v -q -h -V --apps --group --haproxy-map --dont-bind-http-https --ssl-certs --group-https-by-vhost --strict-mode --health-check --haproxy-config --min-serv-port-ip-per-task --max-serv-port-ip-per-task --templates --hosts --output --validate --diff --marathon-lb --json --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
+            opts="-o -l -m -v -q -h -V --apps --group --haproxy-map --dont-bind-http-https --ssl-certs --group-https-by-vhost --strict-mode --health-check --haproxy-config --min-serv-port-ip-per-task --max-serv-port-ip-per-task --templates --hosts --output --validate --diff --marathon-lb --lb-app --json --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1641,6 +1641,10 @@ _dcos__lb() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lb-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -305,6 +305,7 @@ _dcos_lb_render() {
         "--hosts="
         "--insecure"
         "--json"
+        "--lb-app="
         "--marathon-lb="
         "--marathon="
         "--max-serv-port-ip-per-task="

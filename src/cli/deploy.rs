@@ -9,10 +9,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::Context as _;
 use clap::Args;
 use serde_json::Value;
 
+use crate::cli::lb_args::LbArgs;
 use crate::context::Context;
 use crate::deploy::driver::{self, DeployError, LiveIo};
 use crate::deploy::event::DeployEvent;
@@ -22,7 +22,6 @@ use crate::deploy::plan::{self, BuildOptions};
 use crate::error::{CliError, ExitCode};
 use crate::jq::JqFilter;
 use crate::lb::client::LbClient;
-use crate::lb::discover;
 use crate::output::panel::Panel;
 use crate::output::{Ui, Verbosity};
 
@@ -42,13 +41,9 @@ A task is killed only when it is MAINT with no session on every marathon-lb.";
 /// Flags shared by deploy, split, promote and rollback.
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
-    /// marathon-lb stats URL; every IPv4 address of its host is one instance
-    /// (repeatable).
-    #[arg(short = 'l', long = "marathon-lb", value_name = "URL")]
-    pub marathon_lb: Vec<String>,
-    /// The marathon-lb app whose tasks are the instances, when -l is not given.
-    #[arg(long, default_value = "/marathon-lb", value_name = "APP")]
-    pub lb_app: String,
+    /// Where the marathon-lb instances are.
+    #[command(flatten)]
+    pub lb: LbArgs,
     /// Print the final app JSON and the plan; change nothing.
     #[arg(short = 'd', long)]
     pub dry_run: bool,
@@ -213,27 +208,6 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// The marathon-lb instances: `-l` (every IPv4 address of its host), the
-/// `lb.marathon_lb_url` setting, else the tasks of `--lb-app`.
-fn lb_urls(ctx: &Context, args: &RunArgs) -> anyhow::Result<Vec<String>> {
-    let given: Vec<String> = match ctx.lb_setting("marathon_lb_url") {
-        Some(url) if args.marathon_lb.is_empty() => vec![url],
-        _ => args.marathon_lb.clone(),
-    };
-    if !given.is_empty() {
-        let mut urls = Vec::new();
-        for url in &given {
-            urls.extend(discover::from_url(url)?);
-        }
-        return Ok(urls);
-    }
-    let app = ctx
-        .marathon()?
-        .app(&args.lb_app)
-        .with_context(|| format!("finding marathon-lb ({})", args.lb_app))?;
-    Ok(discover::from_app(&app)?)
-}
-
 /// Builds the machine and runs it to its end, reporting progress.
 #[allow(clippy::too_many_arguments)]
 pub fn run_machine(
@@ -295,9 +269,9 @@ pub fn run_machine(
     let marathon = ctx.marathon()?;
     let lb_http = ctx.lb_http()?;
     let urls = if args.dry_run {
-        lb_urls(ctx, args).unwrap_or_default()
+        args.lb.instances(ctx).unwrap_or_default()
     } else {
-        lb_urls(ctx, args)?
+        args.lb.instances(ctx)?
     };
     let mut io = LiveIo::new(
         marathon.clone(),

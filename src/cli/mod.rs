@@ -8,6 +8,7 @@ pub mod completions;
 pub mod deploy;
 pub mod deployment;
 pub mod health;
+pub mod lb_args;
 pub mod output_args;
 pub mod render;
 pub mod split;

@@ -12,6 +12,7 @@ use anyhow::Context as _;
 use clap::Args;
 use serde_json::json;
 
+use crate::cli::lb_args::LbArgs;
 use crate::context::Context;
 use crate::error::{CliError, ExitCode};
 use crate::marathon::client::AppQuery;
@@ -79,9 +80,9 @@ pub struct RenderArgs {
     /// Print a unified diff against the config each marathon-lb instance runs.
     #[arg(long)]
     pub diff: bool,
-    /// marathon-lb URL for --diff (repeatable), e.g. http://marathon-lb.marathon.mesos:9090.
-    #[arg(short = 'l', long = "marathon-lb", value_name = "URL")]
-    pub marathon_lb: Vec<String>,
+    /// Where the marathon-lb instances are, for --diff.
+    #[command(flatten)]
+    pub lb: LbArgs,
     /// Print the files as a JSON object instead of the config text.
     #[arg(long)]
     pub json: bool,
@@ -325,7 +326,7 @@ fn diff_against_lbs(
     args: &RenderArgs,
     rendered: &str,
 ) -> anyhow::Result<bool> {
-    let urls = lb_urls(ctx, args)?;
+    let urls = args.lb.instances(ctx)?;
     let http = ctx.lb_http()?;
     let mut all_same = true;
     for base in urls {
@@ -355,16 +356,4 @@ fn diff_against_lbs(
         ui.result_text(&text)?;
     }
     Ok(all_same)
-}
-
-fn lb_urls(ctx: &Context, args: &RenderArgs) -> anyhow::Result<Vec<String>> {
-    if !args.marathon_lb.is_empty() {
-        return Ok(args.marathon_lb.clone());
-    }
-    if let Some(url) = ctx.lb_setting("marathon_lb_url") {
-        return Ok(url.split(',').map(str::to_string).collect());
-    }
-    Err(CliError::new(ExitCode::InvalidInput, "--diff needs the marathon-lb instances to compare with")
-        .hint("pass --marathon-lb http://<lb-host>:9090 (repeatable), or `dcos config set lb.marathon_lb_url <url>`")
-        .into())
 }

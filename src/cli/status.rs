@@ -8,12 +8,12 @@ use std::time::Duration;
 use clap::Args;
 use serde::Serialize;
 
+use crate::cli::lb_args::LbArgs;
 use crate::cli::output_args::OutputArgs;
 use crate::context::Context;
 use crate::deploy::plan;
 use crate::error::ExitCode;
 use crate::lb::client::LbClient;
-use crate::lb::discover;
 use crate::lb::stats::{self, StatsRow};
 use crate::marathon::client::AppQuery;
 use crate::marathon::labels;
@@ -35,13 +35,9 @@ Examples:
 pub struct StatusArgs {
     /// Only this deployment group.
     pub group: Option<String>,
-    /// marathon-lb stats URL; every IPv4 address of its host is one instance
-    /// (repeatable; default: the tasks of --lb-app).
-    #[arg(short = 'l', long = "marathon-lb", value_name = "URL")]
-    pub marathon_lb: Vec<String>,
-    /// The marathon-lb app, when -l is not given.
-    #[arg(long, default_value = "/marathon-lb", value_name = "APP")]
-    pub lb_app: String,
+    /// Where the marathon-lb instances are.
+    #[command(flatten)]
+    pub lb: LbArgs,
     /// Print again every 2 seconds until Ctrl-C (with --json: one compact
     /// JSON array per line).
     #[arg(long)]
@@ -237,23 +233,10 @@ fn table(groups: &[GroupStatus]) -> Table {
 pub fn cmd_status(ui: &mut Ui, ctx: &Context, args: &StatusArgs) -> anyhow::Result<ExitCode> {
     let format = args.output.format()?;
     let marathon = ctx.marathon()?;
-    let urls = if args.marathon_lb.is_empty() {
-        match marathon.app(&args.lb_app) {
-            Ok(app) => discover::from_app(&app).unwrap_or_default(),
-            Err(e) => {
-                ui.warn(&format!(
-                    "marathon-lb not found ({e}); showing Marathon's side only"
-                ));
-                Vec::new()
-            }
-        }
-    } else {
-        let mut urls = Vec::new();
-        for url in &args.marathon_lb {
-            urls.extend(discover::from_url(url)?);
-        }
-        urls
-    };
+    let urls = args.lb.instances(ctx).unwrap_or_else(|e| {
+        ui.warn(&format!("{e:#}; showing Marathon's side only"));
+        Vec::new()
+    });
     let lb = LbClient::new(ctx.lb_http()?, urls);
     let mut printed = 0;
     loop {

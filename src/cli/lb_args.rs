@@ -1,0 +1,55 @@
+//! `-l/--marathon-lb` and `--lb-app`: how every command that talks to
+//! marathon-lb (deploy, split, status, render --diff) finds its instances.
+
+use anyhow::Context as _;
+use clap::Args;
+
+use crate::context::Context;
+use crate::lb::discover;
+
+/// Where the marathon-lb instances are.
+#[derive(Debug, Clone, Args)]
+pub struct LbArgs {
+    /// marathon-lb URL, e.g. http://marathon-lb.marathon.mesos:9090; every
+    /// IPv4 address of its host is one instance, as zdd.py (repeatable).
+    #[arg(short = 'l', long = "marathon-lb", value_name = "URL")]
+    pub marathon_lb: Vec<String>,
+    /// The marathon-lb app whose tasks (port 9090) are the instances, when
+    /// neither -l nor `lb.marathon_lb_url` is set; works from a laptop.
+    #[arg(long, default_value = "/marathon-lb", value_name = "APP")]
+    pub lb_app: String,
+}
+
+impl LbArgs {
+    /// The instances' base URLs: `-l` (one per IPv4 address of each host),
+    /// else the `lb.marathon_lb_url` setting (same expansion), else the
+    /// tasks of `--lb-app` in Marathon.
+    pub fn instances(&self, ctx: &Context) -> anyhow::Result<Vec<String>> {
+        let given = if self.marathon_lb.is_empty() {
+            ctx.lb_setting("marathon_lb_url")
+                .map(|urls| urls.split(',').map(|u| u.trim().to_string()).collect())
+                .unwrap_or_default()
+        } else {
+            self.marathon_lb.clone()
+        };
+        if !given.is_empty() {
+            let mut urls = Vec::new();
+            for url in &given {
+                urls.extend(discover::from_url(url)?);
+            }
+            return Ok(urls);
+        }
+        let finding = || {
+            format!(
+                "finding the marathon-lb instances as the tasks of {} (or pass -l URL)",
+                self.lb_app
+            )
+        };
+        let app = ctx
+            .marathon()
+            .with_context(finding)?
+            .app(&self.lb_app)
+            .with_context(finding)?;
+        Ok(discover::from_app(&app)?)
+    }
+}
