@@ -20,6 +20,7 @@ use std::path::PathBuf;
 
 use crate::context::Context;
 use crate::dcos::auth::Secret;
+use crate::deploy::machine::Mode;
 use crate::error::ExitCode;
 use crate::output::{ColorWhen, Ui};
 
@@ -110,9 +111,11 @@ pub enum Command {
     /// Canary: split traffic between the current and a new version.
     Split(split::SplitArgs),
     /// Finish a split by moving all traffic to the new version.
-    Promote(split::PromoteArgs),
+    #[command(after_help = split::PROMOTE_EXAMPLES)]
+    Promote(split::FinishArgs),
     /// Go back to the previous version, gracefully.
-    Rollback(split::RollbackArgs),
+    #[command(after_help = split::ROLLBACK_EXAMPLES)]
+    Rollback(split::FinishArgs),
     /// Deployment groups: colours, instances, split and per-LB server state.
     Status(status::StatusArgs),
     /// Render the HAProxy config marathon-lb would generate.
@@ -141,8 +144,8 @@ pub fn dispatch(ui: &mut Ui, ctx: &Context, command: &Command) -> anyhow::Result
     match command {
         Command::Deploy(args) => deploy::cmd_deploy(ui, ctx, args),
         Command::Split(args) => split::cmd_split(ui, ctx, args),
-        Command::Promote(args) => split::cmd_promote(ui, ctx, args),
-        Command::Rollback(args) => split::cmd_rollback(ui, ctx, args),
+        Command::Promote(args) => split::cmd_finish(ui, ctx, args, Mode::CompleteCurrent),
+        Command::Rollback(args) => split::cmd_finish(ui, ctx, args, Mode::CompletePrevious),
         Command::Status(args) => status::cmd_status(ui, ctx, args),
         Command::Render(args) => render::cmd_render(ui, ctx, args),
         Command::App(command) => app::cmd_app(ui, ctx, command),

@@ -52,28 +52,19 @@ pub struct SplitArgs {
     pub run: RunArgs,
 }
 
-/// Promote flags.
-#[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  dcos lb promote web            move all traffic to the new version (asks first)\n  dcos lb promote web -f         without asking, e.g. in CI"
-)]
-pub struct PromoteArgs {
-    /// The deployment group.
-    pub group: String,
-    /// Print NDJSON progress events on stdout.
-    #[arg(long)]
-    pub json: bool,
-    /// Shared deploy flags.
-    #[command(flatten)]
-    pub run: RunArgs,
-}
+/// Examples of `dcos lb promote`.
+pub const PROMOTE_EXAMPLES: &str = "Examples:
+  dcos lb promote web            move all traffic to the new version (asks first)
+  dcos lb promote web -f         without asking, e.g. in CI";
 
-/// Rollback flags.
+/// Examples of `dcos lb rollback`.
+pub const ROLLBACK_EXAMPLES: &str = "Examples:
+  dcos lb rollback web           drain the new version and go back (asks first)
+  dcos lb rollback web -f        without asking, e.g. in CI";
+
+/// Flags of `promote` and `rollback`, which finish a group's split.
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  dcos lb rollback web           drain the new version and go back (asks first)\n  dcos lb rollback web -f        without asking, e.g. in CI"
-)]
-pub struct RollbackArgs {
+pub struct FinishArgs {
     /// The deployment group.
     pub group: String,
     /// Print NDJSON progress events on stdout.
@@ -140,28 +131,19 @@ pub fn cmd_split(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> anyhow::Result
     )
 }
 
-/// Runs promote (`--complete-cur`).
-pub fn cmd_promote(ui: &mut Ui, ctx: &Context, args: &PromoteArgs) -> anyhow::Result<ExitCode> {
+/// Runs promote (`Mode::CompleteCurrent`) or rollback (`Mode::CompletePrevious`).
+pub fn cmd_finish(
+    ui: &mut Ui,
+    ctx: &Context,
+    args: &FinishArgs,
+    mode: Mode,
+) -> anyhow::Result<ExitCode> {
     run_machine(
         ui,
         ctx,
         &args.run,
         args.group.clone(),
-        Mode::CompleteCurrent,
-        1,
-        0,
-        args.json,
-    )
-}
-
-/// Runs rollback (`--complete-prev`).
-pub fn cmd_rollback(ui: &mut Ui, ctx: &Context, args: &RollbackArgs) -> anyhow::Result<ExitCode> {
-    run_machine(
-        ui,
-        ctx,
-        &args.run,
-        args.group.clone(),
-        Mode::CompletePrevious,
+        mode,
         1,
         0,
         args.json,
