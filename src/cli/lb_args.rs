@@ -10,7 +10,7 @@ use crate::lb::discover;
 /// Where the marathon-lb instances are.
 #[derive(Debug, Clone, Args)]
 pub struct LbArgs {
-    /// marathon-lb URL, e.g. http://marathon-lb.marathon.mesos:9090; every
+    /// marathon-lb URL, e.g. `http://marathon-lb.marathon.mesos:9090`; every
     /// IPv4 address of its host is one instance, as zdd.py (repeatable).
     #[arg(short = 'l', long = "marathon-lb", value_name = "URL")]
     pub marathon_lb: Vec<String>,

@@ -64,7 +64,7 @@ pub struct RenderArgs {
     /// High end of auto-assigned service ports for IP-per-task apps.
     #[arg(long, value_name = "PORT", default_value_t = 10100)]
     pub max_serv_port_ip_per_task: u16,
-    /// Directory of template overrides (files named HAPROXY_<NAME>).
+    /// Directory of template overrides (files named `HAPROXY_<NAME>`).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
     /// JSON object of host name → IPv4 address; when given, only these

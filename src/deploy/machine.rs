@@ -433,7 +433,12 @@ impl Machine {
         }
     }
 
+    /// How to finish or undo the deploy — only once it has a goal (before
+    /// that, and in a dry run, nothing was changed that needs either).
     fn resume_hint(&self) -> Option<String> {
+        if self.config.dry_run || self.goal.is_none() {
+            return None;
+        }
         Some(format!(
             "`dcos lb deploy --resume APP.json` finishes the deploy; `dcos lb rollback {}` goes back",
             self.config.group

@@ -4,6 +4,7 @@ mod architecture;
 mod auth;
 mod config;
 mod deploy;
+mod deploy_input;
 mod errors;
 mod hooks;
 mod interactive;
