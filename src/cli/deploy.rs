@@ -3,6 +3,7 @@
 //! `split`, `promote` and `rollback`.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -296,7 +297,10 @@ pub fn run_machine(
         }
     }
     let mut machine = Machine::new(config);
-    let mut last_line = String::new();
+    // Without a panel, one line per change: each kind of line (the text
+    // before its first `:`) is printed again only when its text changes, so
+    // the poll loop's alternating checks do not repeat themselves.
+    let mut last_by_kind: HashMap<String, String> = HashMap::new();
     let panel_mode = ui.stderr_is_tty() && !ndjson && ui.verbosity() >= Verbosity::Normal;
     let panel = RefCell::new(Panel::default());
     let outcome = {
@@ -312,7 +316,8 @@ pub fn run_machine(
                 return;
             }
             let line = event.line();
-            if line == last_line {
+            let kind = line.split(':').next().unwrap_or_default().to_string();
+            if last_by_kind.get(&kind) == Some(&line) {
                 return;
             }
             if panel_mode {
@@ -322,7 +327,7 @@ pub fn run_machine(
             } else {
                 ui.info(&line);
             }
-            last_line = line;
+            last_by_kind.insert(kind, line);
         };
         let mut confirm = |question: &str| {
             let mut ui = ui_cell.borrow_mut();
