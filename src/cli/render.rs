@@ -95,7 +95,9 @@ pub fn cmd_render(ui: &mut Ui, ctx: &Context, args: &RenderArgs) -> anyhow::Resu
     let templates = templates(ctx, args.templates.as_deref())?;
     let resolver = resolver(args.hosts.as_deref())?;
     let input = read_apps(ctx, args.apps.as_deref())?;
-    let apps = parse_apps(&input, args.apps.as_deref())?;
+    // Rendering needs a small part of the body: free the rest first.
+    let apps = parse_apps(&input, args.apps.as_deref())?.into_owned();
+    drop(input);
     let rendered = render::render(&apps, &opts, &templates, resolver.as_ref())?;
 
     if let Some(dir) = &args.output {

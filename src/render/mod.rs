@@ -10,6 +10,7 @@
 //! ```text
 //! Apps::from_slice(&'a [u8]) -> Result<Apps<'a>, RenderError>     // parse a /v2/apps body
 //! Apps::from_value(&'a serde_json::Value) -> Result<Apps<'a>, RenderError>
+//! Apps::into_owned(self) -> Apps<'static>    // copies the strings out of the input
 //! RenderOptions { groups, haproxy_map, bind_http_https, ssl_certs, group_https_by_vhost,
 //!                 strict_mode, health_check, haproxy_config_path,
 //!                 min_serv_port_ip_per_task, max_serv_port_ip_per_task, framework_name }
@@ -45,7 +46,9 @@
 //!
 //! Cost: parsing plus rendering grow linearly, about 15 ms per 1 000 apps
 //! with 3 tasks each (`cargo bench --bench render`); the parsed apps
-//! borrow from the input bytes, which must outlive them.
+//! borrow from the input bytes, which must outlive them, unless
+//! [`Apps::into_owned`] copied what they keep (the CLI does, to free the
+//! body before rendering).
 //!
 //! Behaviour reference: `render-spec.md` (marathon-lb's `get_apps`,
 //! `config()` and `ConfigTemplater`). Every input marathon-lb rejects is a
