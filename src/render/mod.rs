@@ -22,6 +22,7 @@
 //! trait Resolver { fn resolve(&self, host: &str) -> Option<Ipv4Addr>; }
 //!     // implemented by NoResolver, HashMap<String, Ipv4Addr>, BTreeMap<String, Ipv4Addr>
 //! render(&Apps, &RenderOptions, &Templates, &dyn Resolver) -> Result<Rendered, RenderError>
+//! render_into(&Apps, &RenderOptions, &Templates, &dyn Resolver, buffer: String) -> Result<Rendered, RenderError>
 //! Rendered { haproxy_cfg: String, domain2backend_map: Option<String>, app2backend_map: Option<String> }
 //! server_id(name: &str, taken: &mut HashSet<u32>) -> u32    // marathon-lb's calculate_server_id
 //! sanitize(&str) -> String
@@ -38,7 +39,7 @@
 //! [`Templates::new`]; `FRAMEWORK_NAME` for
 //! [`RenderOptions::framework_name`]), provides a [`Resolver`] (a `--hosts`
 //! table or the system resolver), calls [`RenderOptions::check`] then
-//! [`render`], and writes `haproxy.cfg` as is (no newline added) plus, with
+//! [`render`] (or [`render_into`] the body's emptied buffer), and writes `haproxy.cfg` as is (no newline added) plus, with
 //! `--haproxy-map`, the two map files next to it. For `--validate` it calls
 //! [`validate::prepare_standins`] into a temporary directory and runs
 //! `haproxy -c -f`, explaining a refusal with [`validate::removed_directives`]
@@ -95,11 +96,24 @@ pub fn render(
     templates: &Templates,
     resolver: &dyn Resolver,
 ) -> Result<Rendered, RenderError> {
+    render_into(apps, opts, templates, resolver, String::new())
+}
+
+/// [`render`], writing `haproxy.cfg` into `buffer` (emptied first): a
+/// caller done with a large allocation (the CLI: the apps body, three
+/// times the size of the config) saves a new one for the config.
+pub fn render_into(
+    apps: &Apps,
+    opts: &RenderOptions,
+    templates: &Templates,
+    resolver: &dyn Resolver,
+    buffer: String,
+) -> Result<Rendered, RenderError> {
     let merged = services::merge_deployment_groups(apps.list()?)?;
     let groups = services::app_groups(&merged);
     let mut hosts = services::HostCache::new(resolver);
     let services = services::build_services(&merged, &groups, opts, &mut hosts)?;
-    config::render_config(services, opts, templates)
+    config::render_config(services, opts, templates, buffer)
 }
 #[cfg(test)]
 mod tests;

@@ -18,8 +18,14 @@ use super::pyfmt::truthy;
 /// borrow from the input where they need no unescaping.
 #[derive(Debug, Deserialize)]
 pub struct Apps<'a> {
+    /// Boxed: an `App` is 224 bytes, and the list grows by copies while
+    /// parsed (its length is not known up front).
+    #[expect(
+        clippy::vec_box,
+        reason = "the list's growth copies 8 bytes per app, not 224"
+    )]
     #[serde(borrow)]
-    apps: Option<Vec<App<'a>>>,
+    apps: Option<Vec<Box<App<'a>>>>,
 }
 
 impl<'a> Apps<'a> {
@@ -54,14 +60,16 @@ impl<'a> Apps<'a> {
     /// its 29 MB).
     pub fn into_owned(self) -> Apps<'static> {
         Apps {
-            apps: self
-                .apps
-                .map(|apps| apps.into_iter().map(App::into_owned).collect()),
+            apps: self.apps.map(|apps| {
+                apps.into_iter()
+                    .map(|app| Box::new(app.into_owned()))
+                    .collect()
+            }),
         }
     }
 
     /// The apps; marathon-lb fails when the body has no `apps` member.
-    pub(crate) fn list(&self) -> Result<&[App<'a>], RenderError> {
+    pub(crate) fn list(&self) -> Result<&[Box<App<'a>>], RenderError> {
         self.apps
             .as_deref()
             .ok_or_else(|| RenderError::Json("the body has no `apps` member".into()))

@@ -154,7 +154,7 @@ fn task_list<'a>(app: &'a App<'a>) -> Option<Vec<(&'a Task<'a>, bool)>> {
 /// apps without a group in input order, then one merged app per group in
 /// order of first appearance.
 pub(crate) fn merge_deployment_groups<'a>(
-    apps: &'a [App<'a>],
+    apps: &'a [Box<App<'a>>],
 ) -> Result<Vec<MergedApp<'a>>, RenderError> {
     let mut plain = Vec::with_capacity(apps.len());
     let mut groups: Vec<MergedApp<'_>> = Vec::new();
