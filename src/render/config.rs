@@ -43,15 +43,55 @@ impl MapFile {
     }
 }
 
-/// The vhost ACL lines of the `:80` and `:443` frontends: every service's
-/// text in one buffer per frontend (not two strings per service), and per
-/// service its weight and ranges, for marathon-lb's order by weight.
+/// A service's vhost ACL lines for the `:80` and `:443` frontends.
 #[derive(Default)]
 struct AclText {
     http: String,
     https: String,
-    /// (weight, range in `http`, range in `https`) per service.
-    entries: Vec<(i64, Range<usize>, Range<usize>)>,
+}
+
+/// One service's text, part by part (scratch space reused from service to
+/// service).
+#[derive(Default)]
+struct ServiceText {
+    userlist: String,
+    acls: AclText,
+    appid: String,
+    frontend: String,
+    backend: String,
+}
+
+/// Where a service's parts went in the config buffer, and the weight that
+/// orders its vhost ACL lines.
+struct Placed {
+    weight: i64,
+    userlist: Range<usize>,
+    http_acl: Range<usize>,
+    https_acl: Range<usize>,
+    appid: Range<usize>,
+    frontend: Range<usize>,
+    backend: Range<usize>,
+}
+
+impl ServiceText {
+    /// Appends the parts to `text`, emptying them.
+    fn place(&mut self, text: &mut String, weight: i64) -> Placed {
+        let mut put = |part: &mut String| {
+            let start = text.len();
+            text.push_str(part);
+            part.clear();
+            start..text.len()
+        };
+        Placed {
+            weight,
+            userlist: put(&mut self.userlist),
+            http_acl: put(&mut self.acls.http),
+            https_acl: put(&mut self.acls.https),
+            appid: put(&mut self.appid),
+            frontend: put(&mut self.frontend),
+            backend: put(&mut self.backend),
+        }
+    }
 }
 
 /// State of one `config()` run.
@@ -175,7 +215,7 @@ impl<'a> Renderer<'_, 'a> {
         let path = svc.path.filter(|p| !p.is_empty());
         let app_id = svc.app_id;
         let mut weight = svc.backend_weight;
-        let AclText { http, https, .. } = acls;
+        let AclText { http, https } = acls;
         let https_start = https.len();
         if let Some(path) = path {
             if let Some(realm) = realm {
@@ -336,7 +376,7 @@ impl<'a> Renderer<'_, 'a> {
         let app_id = svc.app_id;
         let map = self.opts.haproxy_map;
         let mut weight = svc.backend_weight;
-        let AclText { http, https, .. } = acls;
+        let AclText { http, https } = acls;
         if self.opts.group_https_by_vhost && (svc.ssl_cert.is_some() || svc.bind_options.is_some())
         {
             self.group_cert_and_options(h, svc);
@@ -786,23 +826,16 @@ pub(crate) fn render_config(
         ),
     };
     let bind = opts.bind_http_https;
-    let mut userlists = String::new();
     let n = services.len();
     let servers: usize = services.iter().map(|s| s.servers.len()).sum();
-    let mut frontends = String::with_capacity(n * reserve::FRONTEND);
-    // The backends come last: the text before them is put in front once
-    // they are done, into room reserved now.
-    let mut backends = buffer;
-    backends.clear();
-    backends.reserve(n * reserve::SERVICE + servers * reserve::SERVER);
-    let appid_head = templates.get(Tpl::HttpFrontendAppidHead).text();
-    let mut appid = String::with_capacity(appid_head.len() + n * reserve::APPID_ACL);
-    appid.push_str(appid_head);
-    let mut acls = AclText {
-        http: String::with_capacity(n * reserve::HTTP_ACL),
-        https: String::with_capacity(n * reserve::HTTPS_ACL),
-        entries: Vec::with_capacity(n),
-    };
+    // Every service's parts go into one buffer as they come; then the
+    // config is put together after them in the same buffer (room reserved
+    // now) and moved to its front.
+    let mut text = buffer;
+    text.clear();
+    text.reserve(2 * (n * reserve::SERVICE + servers * reserve::SERVER));
+    let mut out = ServiceText::default();
+    let mut placed: Vec<Placed> = Vec::with_capacity(n);
     let mut appid_seen: HashSet<&str> = HashSet::new();
 
     for (si, svc) in services.iter().enumerate() {
@@ -822,7 +855,7 @@ pub(crate) fn render_config(
         };
         if let Some(auth) = svc.auth.filter(|a| !a.user.is_empty()) {
             r.put(
-                &mut userlists,
+                &mut out.userlist,
                 s,
                 Tpl::UserlistHead,
                 &[
@@ -841,7 +874,7 @@ pub(crate) fn render_config(
             .filter(|o| !o.is_empty())
             .map_or(String::new(), |o| format!(" {o}"));
         r.put(
-            &mut frontends,
+            &mut out.frontend,
             s,
             Tpl::FrontendHead,
             &[
@@ -854,7 +887,7 @@ pub(crate) fn render_config(
             ],
         )?;
         r.put(
-            &mut backends,
+            &mut out.backend,
             s,
             Tpl::BackendHead,
             &[
@@ -863,22 +896,20 @@ pub(crate) fn render_config(
                 ("mode", Arg::Str(mode)),
             ],
         )?;
+        let mut weight = 0;
         if bind && let Some(h) = hostname {
-            let start = (acls.http.len(), acls.https.len());
-            let weight = if h.contains(',') {
-                r.vhost_acl_multi(svc, h, &backend, &mut acls)?
+            weight = if h.contains(',') {
+                r.vhost_acl_multi(svc, h, &backend, &mut out.acls)?
             } else {
-                r.vhost_acl_single(svc, h, &backend, &mut acls)?
+                r.vhost_acl_single(svc, h, &backend, &mut out.acls)?
             };
-            let end = (acls.http.len(), acls.https.len());
-            acls.entries.push((weight, start.0..end.0, start.1..end.1));
         }
         let hostname_arg = svc.hostname.as_deref().map_or(Arg::None, Arg::Str);
         if mode == "http" && appid_seen.insert(svc.app_id) {
             if opts.haproxy_map {
                 if !r.map_appid_done {
                     r.put(
-                        &mut appid,
+                        &mut out.appid,
                         s,
                         Tpl::MapHttpFrontendAppidAcl,
                         &[("haproxy_dir", Arg::Str(r.haproxy_dir))],
@@ -888,7 +919,7 @@ pub(crate) fn render_config(
                 r.app_map.add(svc.app_id, &backend);
             } else {
                 r.put(
-                    &mut appid,
+                    &mut out.appid,
                     s,
                     Tpl::HttpFrontendAppidAcl,
                     &[
@@ -902,12 +933,12 @@ pub(crate) fn render_config(
         }
         if mode == "http" {
             if svc.use_hsts {
-                r.put(&mut backends, s, Tpl::BackendHstsOptions, &[])?;
+                r.put(&mut out.backend, s, Tpl::BackendHstsOptions, &[])?;
             }
-            r.put(&mut backends, s, Tpl::BackendHttpOptions, &[])?;
+            r.put(&mut out.backend, s, Tpl::BackendHttpOptions, &[])?;
             if let Some(p) = svc.proxypath.filter(|p| !p.is_empty()) {
                 r.put(
-                    &mut backends,
+                    &mut out.backend,
                     s,
                     Tpl::HttpBackendProxypassGlue,
                     &[("hostname", hostname_arg), ("proxypath", Arg::Str(p))],
@@ -915,7 +946,7 @@ pub(crate) fn render_config(
             }
             if let Some(p) = svc.revproxypath.filter(|p| !p.is_empty()) {
                 r.put(
-                    &mut backends,
+                    &mut out.backend,
                     s,
                     Tpl::HttpBackendRevproxyGlue,
                     &[("hostname", hostname_arg), ("rootpath", Arg::Str(p))],
@@ -923,7 +954,7 @@ pub(crate) fn render_config(
             }
             if let Some(p) = svc.redirpath.filter(|p| !p.is_empty()) {
                 r.put(
-                    &mut backends,
+                    &mut out.backend,
                     None,
                     Tpl::HttpBackendRedir,
                     &[("hostname", hostname_arg), ("redirpath", Arg::Str(p))],
@@ -944,40 +975,33 @@ pub(crate) fn render_config(
             };
             if let Some((acl, allow_deny)) = pair {
                 for net in nets.split_whitespace() {
-                    r.put(&mut backends, s, acl, &[("network_allowed", Arg::Str(net))])?;
+                    r.put(
+                        &mut out.backend,
+                        s,
+                        acl,
+                        &[("network_allowed", Arg::Str(net))],
+                    )?;
                 }
-                r.put(&mut backends, None, allow_deny, &[])?;
+                r.put(&mut out.backend, None, allow_deny, &[])?;
             }
         }
         if svc.sticky {
-            r.put(&mut backends, s, Tpl::BackendStickyOptions, &[])?;
+            r.put(&mut out.backend, s, Tpl::BackendStickyOptions, &[])?;
         }
         r.put(
-            &mut frontends,
+            &mut out.frontend,
             s,
             Tpl::FrontendBackendGlue,
             &[("backend", Arg::Str(&backend))],
         )?;
-        render_servers(&r, &mut backends, &services, si, runs[si], mode)?;
+        render_servers(&r, &mut out.backend, &services, si, runs[si], mode)?;
+        placed.push(out.place(&mut text, weight));
     }
 
-    acls.entries.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut by_weight: Vec<&Placed> = placed.iter().collect();
+    by_weight.sort_by_key(|p| std::cmp::Reverse(p.weight));
 
-    // The text before the backends, in order: pieces of the buffers above
-    // and, for `:443`, text formatted now.
     let mut https_text = String::new();
-    let mut before: Vec<&str> = Vec::with_capacity(2 * acls.entries.len() + 8);
-    before.push(templates.get(Tpl::Head).text());
-    before.push(&userlists);
-    if bind {
-        before.push(templates.get(Tpl::HttpFrontendHead).text());
-        before.extend(
-            acls.entries
-                .iter()
-                .map(|(_, http, _)| &acls.http[http.clone()]),
-        );
-    }
-    before.push(&appid);
     if bind {
         if opts.group_https_by_vhost {
             https_text.push_str(templates.get(Tpl::HttpsGroupedFrontendHead).text());
@@ -1046,16 +1070,35 @@ pub(crate) fn render_config(
             )?;
         }
     }
-    before.push(&https_text);
-    if bind && !opts.group_https_by_vhost {
-        before.extend(
-            acls.entries
-                .iter()
-                .map(|(_, _, https)| &acls.https[https.clone()]),
-        );
+    let parts_end = text.len();
+    text.push_str(templates.get(Tpl::Head).text());
+    for p in &placed {
+        text.extend_from_within(p.userlist.clone());
     }
-    before.push(&frontends);
-    let config = prepend(backends, &before);
+    if bind {
+        text.push_str(templates.get(Tpl::HttpFrontendHead).text());
+        for p in &by_weight {
+            text.extend_from_within(p.http_acl.clone());
+        }
+    }
+    text.push_str(templates.get(Tpl::HttpFrontendAppidHead).text());
+    for p in &placed {
+        text.extend_from_within(p.appid.clone());
+    }
+    text.push_str(&https_text);
+    if bind && !opts.group_https_by_vhost {
+        for p in &by_weight {
+            text.extend_from_within(p.https_acl.clone());
+        }
+    }
+    for p in &placed {
+        text.extend_from_within(p.frontend.clone());
+    }
+    for p in &placed {
+        text.extend_from_within(p.backend.clone());
+    }
+    text.drain(..parts_end);
+    let config = text;
     let (domain, app) = if opts.haproxy_map {
         (Some(r.domain_map.text), Some(r.app_map.text))
     } else {
@@ -1068,20 +1111,12 @@ pub(crate) fn render_config(
     })
 }
 
-/// Bytes reserved per service (and server) for each part of the text, a
-/// third above what the default templates take with ids of about 20
-/// characters, so that the big buffers do not grow (every growth copies
-/// them); capacity never written costs no memory.
+/// Bytes of config reserved per service and server, a third above what
+/// the default templates take with ids of about 20 characters, so that the
+/// config buffer does not grow (every growth copies it); capacity never
+/// written costs no memory.
 mod reserve {
-    /// A service's frontend (default templates: about 100).
-    pub(super) const FRONTEND: usize = 128;
-    /// Its vhost ACL lines in the `:80` frontend (about 170).
-    pub(super) const HTTP_ACL: usize = 224;
-    /// Its vhost ACL lines in the `:443` frontend (about 80).
-    pub(super) const HTTPS_ACL: usize = 112;
-    /// Its app-id ACL lines (about 140).
-    pub(super) const APPID_ACL: usize = 176;
-    /// All its text but the server lines (about 750).
+    /// A service's text but its server lines (default templates: about 750).
     pub(super) const SERVICE: usize = 960;
     /// A server line (about 75).
     pub(super) const SERVER: usize = 112;
@@ -1113,23 +1148,6 @@ fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
         }
         order[at] = at;
     }
-}
-
-/// `pieces` concatenated, then `text`: the text is moved back in its own
-/// buffer (into the room reserved for the pieces) instead of being copied
-/// into a new one.
-fn prepend(text: String, pieces: &[&str]) -> String {
-    let len: usize = pieces.iter().map(|p| p.len()).sum();
-    let mut bytes = text.into_bytes();
-    let text_len = bytes.len();
-    bytes.resize(len + text_len, 0);
-    bytes.copy_within(..text_len, len);
-    let mut at = 0;
-    for p in pieces {
-        bytes[at..at + p.len()].copy_from_slice(p.as_bytes());
-        at += p.len();
-    }
-    String::from_utf8(bytes).expect("pieces of UTF-8 text before UTF-8 text")
 }
 
 /// A list without repeated entries, first occurrence kept.
