@@ -1,14 +1,19 @@
 //! Render benchmark: synthetic `/v2/apps` bodies of 1 000, 10 000 and
 //! 50 000 apps × 3 tasks (a vhost and an HTTP health check each), parsed
-//! and rendered; prints milliseconds and apps per second.
+//! and rendered; prints milliseconds and apps per second, then the whole
+//! `dcos-lb render --apps FILE --group '*' > /dev/null` process: wall,
+//! user and system time and peak RSS, median of 9 runs (times and peak
+//! RSS from `/usr/bin/time`; without it that table is skipped, with a
+//! note).
 //!
 //! `cargo bench --bench render` runs it; `-- --write-input DIR` instead
-//! writes the inputs as `DIR/apps-<N>.json` for timing the whole
-//! `dcos-lb render` process; `-- --sizes 1000,5000` picks the sizes.
+//! writes the inputs as `DIR/apps-<N>.json`; `-- --sizes 1000,5000` picks
+//! the sizes.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use dcos_lb::render::{Apps, NoResolver, RenderOptions, Templates, render};
@@ -63,6 +68,94 @@ fn synthetic_apps(n: usize) -> String {
     s
 }
 
+/// Runs of the whole process per size.
+const PROCESS_RUNS: usize = 9;
+
+/// One run of the whole process: wall seconds (measured here, to the
+/// millisecond), user and system seconds and peak RSS in MiB (from `time`).
+struct ProcessRun {
+    wall: f64,
+    user: f64,
+    sys: f64,
+    rss_mib: f64,
+}
+
+/// One `dcos-lb render` of `input` (the bench profile's binary) under
+/// `time`; `None` when it cannot run or fails.
+fn process_run(time: &Path, input: &Path) -> Option<ProcessRun> {
+    let start = Instant::now();
+    let out = Command::new(time)
+        .args([
+            "-f",
+            "%U %S %M",
+            env!("CARGO_BIN_EXE_dcos-lb"),
+            "render",
+            "--apps",
+        ])
+        .arg(input)
+        .args(["--group", "*"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .ok()?;
+    let wall = start.elapsed().as_secs_f64();
+    if !out.status.success() {
+        return None;
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let mut fields = stderr.lines().last()?.split_whitespace();
+    let mut next = || fields.next()?.parse::<f64>().ok();
+    Some(ProcessRun {
+        wall,
+        user: next()?,
+        sys: next()?,
+        rss_mib: next()? / 1024.0,
+    })
+}
+
+/// The middle value (the upper one of an even count).
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Prints the whole-process table for `sizes`, each input written to a
+/// temporary file.
+fn whole_process(sizes: &[usize]) {
+    let time = Path::new("/usr/bin/time");
+    if !time.is_file() {
+        println!(
+            "\nwhole process: skipped, /usr/bin/time (which reports the peak RSS) is not installed"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temporary directory");
+    println!(
+        "\ndcos-lb render --apps FILE --group '*' > /dev/null, median of {PROCESS_RUNS} runs:"
+    );
+    println!("apps × 3 tasks | wall ms | user ms | sys ms | peak RSS MiB");
+    for &n in sizes {
+        let input = dir.path().join(format!("apps-{n}.json"));
+        std::fs::write(&input, synthetic_apps(n)).expect("write input");
+        let runs: Option<Vec<ProcessRun>> = (0..PROCESS_RUNS)
+            .map(|_| process_run(time, &input))
+            .collect();
+        let Some(runs) = runs else {
+            println!("{n:>14} | dcos-lb render failed");
+            continue;
+        };
+        let pick = |field: fn(&ProcessRun) -> f64| median(runs.iter().map(field).collect());
+        println!(
+            "{n:>14} | {:>7.0} | {:>7.0} | {:>6.0} | {:>12.1}",
+            pick(|r| r.wall) * 1000.0,
+            pick(|r| r.user) * 1000.0,
+            pick(|r| r.sys) * 1000.0,
+            pick(|r| r.rss_mib)
+        );
+        std::fs::remove_file(&input).expect("remove input");
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let value_of = |flag: &str| {
@@ -90,7 +183,7 @@ fn main() {
     };
     let templates = Templates::default();
     println!("apps × 3 tasks | input MiB | parse ms | render ms | total ms | apps/s | cfg MiB");
-    for n in sizes {
+    for &n in &sizes {
         let input = synthetic_apps(n);
         let t0 = Instant::now();
         let apps = Apps::from_slice(input.as_bytes()).expect("parse");
@@ -108,4 +201,5 @@ fn main() {
             out.haproxy_cfg.len() as f64 / 1_048_576.0
         );
     }
+    whole_process(&sizes);
 }

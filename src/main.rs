@@ -6,3 +6,6 @@ fn main() -> std::process::ExitCode {
         dcos_lb::env::Env::from_process(),
     ))
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

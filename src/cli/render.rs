@@ -96,8 +96,11 @@ pub fn cmd_render(ui: &mut Ui, ctx: &Context, args: &RenderArgs) -> anyhow::Resu
     let templates = templates(ctx, args.templates.as_deref())?;
     let resolver = resolver(args.hosts.as_deref())?;
     let input = read_apps(ctx, args.apps.as_deref())?;
-    let apps = parse_apps(&input, args.apps.as_deref())?;
-    let rendered = render::render(&apps, &opts, &templates, resolver.as_ref())?;
+    // Rendering needs a small part of the body: copy that out, then write
+    // the config into the body's buffer instead of a new one.
+    let apps = parse_apps(&input, args.apps.as_deref())?.into_owned();
+    let buffer = input.into_buffer();
+    let rendered = render::render_into(&apps, &opts, &templates, resolver.as_ref(), buffer)?;
 
     if let Some(dir) = &args.output {
         write_files(dir, &rendered)?;
@@ -210,6 +213,19 @@ fn resolver(hosts: Option<&Path>) -> anyhow::Result<Box<dyn Resolver>> {
 enum AppsInput {
     Bytes(Vec<u8>),
     Marathon(serde_json::Value),
+}
+
+impl AppsInput {
+    /// The body's allocation, emptied (none for Marathon's parsed body).
+    fn into_buffer(self) -> String {
+        match self {
+            AppsInput::Bytes(mut bytes) => {
+                bytes.clear();
+                String::from_utf8(bytes).unwrap_or_default()
+            }
+            AppsInput::Marathon(_) => String::new(),
+        }
+    }
 }
 
 fn read_apps(ctx: &Context, file: Option<&Path>) -> anyhow::Result<AppsInput> {

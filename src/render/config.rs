@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
+use std::ops::Range;
 
 use serde_json::Value;
 
@@ -42,6 +43,57 @@ impl MapFile {
     }
 }
 
+/// A service's vhost ACL lines for the `:80` and `:443` frontends.
+#[derive(Default)]
+struct AclText {
+    http: String,
+    https: String,
+}
+
+/// One service's text, part by part (scratch space reused from service to
+/// service).
+#[derive(Default)]
+struct ServiceText {
+    userlist: String,
+    acls: AclText,
+    appid: String,
+    frontend: String,
+    backend: String,
+}
+
+/// Where a service's parts went in the config buffer, and the weight that
+/// orders its vhost ACL lines.
+struct Placed {
+    weight: i64,
+    userlist: Range<usize>,
+    http_acl: Range<usize>,
+    https_acl: Range<usize>,
+    appid: Range<usize>,
+    frontend: Range<usize>,
+    backend: Range<usize>,
+}
+
+impl ServiceText {
+    /// Appends the parts to `text`, emptying them.
+    fn place(&mut self, text: &mut String, weight: i64) -> Placed {
+        let mut put = |part: &mut String| {
+            let start = text.len();
+            text.push_str(part);
+            part.clear();
+            start..text.len()
+        };
+        Placed {
+            weight,
+            userlist: put(&mut self.userlist),
+            http_acl: put(&mut self.acls.http),
+            https_acl: put(&mut self.acls.https),
+            appid: put(&mut self.appid),
+            frontend: put(&mut self.frontend),
+            backend: put(&mut self.backend),
+        }
+    }
+}
+
 /// State of one `config()` run.
 struct Renderer<'t, 'a> {
     templates: &'t Templates,
@@ -56,13 +108,6 @@ struct Renderer<'t, 'a> {
     /// The global server health-check templates (TCP, HTTP), trimmed and
     /// prefixed.
     server_checks: (Compiled, Compiled),
-}
-
-/// What the vhost ACL step adds for one service.
-struct VhostAcl {
-    weight: i64,
-    http: String,
-    https: String,
 }
 
 /// Where a template text came from, for error messages.
@@ -162,15 +207,16 @@ impl<'a> Renderer<'_, 'a> {
         svc: &Service<'a>,
         hostname: &str,
         backend: &str,
-    ) -> Result<VhostAcl, RenderError> {
+        acls: &mut AclText,
+    ) -> Result<i64, RenderError> {
         let vhosts: Vec<&str> = hostname.split(',').collect();
         let acl = acl_name(vhosts[0], svc.app_id);
         let realm = svc.auth.map(|a| a.realm).filter(|r| !r.is_empty());
         let path = svc.path.filter(|p| !p.is_empty());
         let app_id = svc.app_id;
         let mut weight = svc.backend_weight;
-        let mut http = String::new();
-        let mut https = String::new();
+        let AclText { http, https } = acls;
+        let https_start = https.len();
         if let Some(path) = path {
             if let Some(realm) = realm {
                 let args = [
@@ -181,34 +227,19 @@ impl<'a> Renderer<'_, 'a> {
                     ("backend", Arg::Str(backend)),
                 ];
                 self.put(
-                    &mut http,
+                    http,
                     Some(svc),
                     Tpl::HttpFrontendAclOnlyWithPathAndAuth,
                     &args,
                 )?;
-                self.put(
-                    &mut https,
-                    Some(svc),
-                    Tpl::HttpsFrontendAclOnlyWithPath,
-                    &args,
-                )?;
+                self.put(https, Some(svc), Tpl::HttpsFrontendAclOnlyWithPath, &args)?;
             } else {
                 let args = [("path", Arg::Str(path)), ("backend", Arg::Str(backend))];
-                self.put(
-                    &mut http,
-                    Some(svc),
-                    Tpl::HttpFrontendAclOnlyWithPath,
-                    &args,
-                )?;
-                self.put(
-                    &mut https,
-                    Some(svc),
-                    Tpl::HttpsFrontendAclOnlyWithPath,
-                    &args,
-                )?;
+                self.put(http, Some(svc), Tpl::HttpFrontendAclOnlyWithPath, &args)?;
+                self.put(https, Some(svc), Tpl::HttpsFrontendAclOnlyWithPath, &args)?;
             }
         }
-        let head = https.clone();
+        let head = https[https_start..].to_string();
         let map = self.opts.haproxy_map;
         for &v in &vhosts {
             self.group_entry(v, weight, &head);
@@ -217,7 +248,7 @@ impl<'a> Renderer<'_, 'a> {
                 if !self.map_http_done {
                     weight = -1;
                     let args = [("haproxy_dir", Arg::Str(self.haproxy_dir))];
-                    self.put(&mut http, Some(svc), Tpl::MapHttpFrontendAclOnly, &args)?;
+                    self.put(http, Some(svc), Tpl::MapHttpFrontendAclOnly, &args)?;
                     self.map_http_done = true;
                 }
                 self.domain_map.add(v, backend);
@@ -226,7 +257,7 @@ impl<'a> Renderer<'_, 'a> {
                     ("cleanedUpHostname", Arg::Str(&acl)),
                     ("hostname", Arg::Str(v)),
                 ];
-                self.put(&mut http, Some(svc), Tpl::HttpFrontendAclOnly, &args)?;
+                self.put(http, Some(svc), Tpl::HttpFrontendAclOnly, &args)?;
             }
             let line = match (path, realm) {
                 (Some(_), Some(realm)) => Some(self.fmt(
@@ -280,7 +311,7 @@ impl<'a> Renderer<'_, 'a> {
                     ("backend", Arg::Str(backend)),
                 ];
                 self.put(
-                    &mut http,
+                    http,
                     Some(svc),
                     Tpl::BackendRedirectHttpToHttpsWithPath,
                     &args,
@@ -290,7 +321,7 @@ impl<'a> Renderer<'_, 'a> {
                     ("bindAddr", Arg::Str(svc.bind_addr)),
                     ("cleanedUpHostname", Arg::Str(&acl)),
                 ];
-                self.put(&mut http, Some(svc), Tpl::BackendRedirectHttpToHttps, &args)?;
+                self.put(http, Some(svc), Tpl::BackendRedirectHttpToHttps, &args)?;
             }
         } else {
             let base = [
@@ -306,36 +337,29 @@ impl<'a> Renderer<'_, 'a> {
             };
             match (path, realm) {
                 (Some(_), Some(r)) => self.put(
-                    &mut http,
+                    http,
                     Some(svc),
                     Tpl::HttpFrontendRoutingOnlyWithPathAndAuth,
                     &with_realm(r),
                 )?,
-                (Some(_), None) => self.put(
-                    &mut http,
-                    Some(svc),
-                    Tpl::HttpFrontendRoutingOnlyWithPath,
-                    &base,
-                )?,
+                (Some(_), None) => {
+                    self.put(http, Some(svc), Tpl::HttpFrontendRoutingOnlyWithPath, &base)?;
+                }
                 (None, Some(r)) => {
                     self.put(
-                        &mut http,
+                        http,
                         Some(svc),
                         Tpl::HttpFrontendRoutingOnlyWithAuth,
                         &with_realm(r),
                     )?;
                 }
                 (None, None) if !map => {
-                    self.put(&mut http, Some(svc), Tpl::HttpFrontendRoutingOnly, &base)?;
+                    self.put(http, Some(svc), Tpl::HttpFrontendRoutingOnly, &base)?;
                 }
                 (None, None) => {}
             }
         }
-        Ok(VhostAcl {
-            weight,
-            http,
-            https,
-        })
+        Ok(weight)
     }
 
     /// `generateHttpVhostAcl` for a single vhost.
@@ -344,15 +368,15 @@ impl<'a> Renderer<'_, 'a> {
         svc: &Service<'a>,
         h: &str,
         backend: &str,
-    ) -> Result<VhostAcl, RenderError> {
+        acls: &mut AclText,
+    ) -> Result<i64, RenderError> {
         let acl = acl_name(h, svc.app_id);
         let realm = svc.auth.map(|a| a.realm).filter(|r| !r.is_empty());
         let path = svc.path.filter(|p| !p.is_empty());
         let app_id = svc.app_id;
         let map = self.opts.haproxy_map;
         let mut weight = svc.backend_weight;
-        let mut http = String::new();
-        let mut https = String::new();
+        let AclText { http, https } = acls;
         if self.opts.group_https_by_vhost && (svc.ssl_cert.is_some() || svc.bind_options.is_some())
         {
             self.group_cert_and_options(h, svc);
@@ -361,7 +385,7 @@ impl<'a> Renderer<'_, 'a> {
         if let Some(path) = path {
             if svc.redirect_to_https {
                 self.put(
-                    &mut http,
+                    http,
                     s,
                     Tpl::HttpFrontendAclOnly,
                     &[
@@ -370,7 +394,7 @@ impl<'a> Renderer<'_, 'a> {
                     ],
                 )?;
                 self.put(
-                    &mut http,
+                    http,
                     s,
                     Tpl::HttpFrontendAclOnlyWithPath,
                     &[
@@ -381,21 +405,21 @@ impl<'a> Renderer<'_, 'a> {
                     ],
                 )?;
                 self.put(
-                    &mut http,
+                    http,
                     s,
                     Tpl::BackendRedirectHttpToHttpsWithPath,
                     &redirect_path_args(svc.bind_addr, &acl, backend),
                 )?;
             } else if let Some(realm) = realm {
                 self.put(
-                    &mut http,
+                    http,
                     s,
                     Tpl::HttpFrontendAclWithAuthAndPath,
                     &path_realm_args(&acl, h, path, app_id, realm, backend),
                 )?;
             } else {
                 self.put(
-                    &mut http,
+                    http,
                     s,
                     Tpl::HttpFrontendAclWithPath,
                     &[
@@ -429,15 +453,11 @@ impl<'a> Renderer<'_, 'a> {
             };
             https.push_str(&line);
             self.group_entry(h, weight, &line);
-            return Ok(VhostAcl {
-                weight,
-                http,
-                https,
-            });
+            return Ok(weight);
         }
         if svc.redirect_to_https {
             self.put(
-                &mut http,
+                http,
                 s,
                 Tpl::HttpFrontendAcl,
                 &[
@@ -447,7 +467,7 @@ impl<'a> Renderer<'_, 'a> {
                 ],
             )?;
             self.put(
-                &mut http,
+                http,
                 s,
                 Tpl::BackendRedirectHttpToHttps,
                 &[
@@ -457,7 +477,7 @@ impl<'a> Renderer<'_, 'a> {
             )?;
         } else if let Some(realm) = realm {
             self.put(
-                &mut http,
+                http,
                 s,
                 Tpl::HttpFrontendAclWithAuth,
                 &realm_args(&acl, h, app_id, realm, backend),
@@ -466,7 +486,7 @@ impl<'a> Renderer<'_, 'a> {
             if !self.map_http_done {
                 weight = -1;
                 self.put(
-                    &mut http,
+                    http,
                     s,
                     Tpl::MapHttpFrontendAcl,
                     &[("haproxy_dir", Arg::Str(self.haproxy_dir))],
@@ -476,7 +496,7 @@ impl<'a> Renderer<'_, 'a> {
             self.domain_map.add(h, backend);
         } else {
             self.put(
-                &mut http,
+                http,
                 s,
                 Tpl::HttpFrontendAcl,
                 &host_args(&acl, h, app_id, backend),
@@ -515,11 +535,7 @@ impl<'a> Renderer<'_, 'a> {
             https.push_str(&line);
             self.group_entry(h, weight, &line);
         }
-        Ok(VhostAcl {
-            weight,
-            http,
-            https,
-        })
+        Ok(weight)
     }
 }
 
@@ -769,14 +785,16 @@ fn tcp_check(mode: &str, check: &Dict<'_>) -> bool {
 }
 
 /// Renders the configuration from the services that have servers (in
-/// marathon-lb's service order); sorts them by (app id, service port).
+/// marathon-lb's service order) into `buffer` (emptied first); sorts them
+/// by (app id, service port).
 pub(crate) fn render_config(
     mut services: Vec<Service<'_>>,
     opts: &RenderOptions,
     templates: &Templates,
+    buffer: String,
 ) -> Result<Rendered, RenderError> {
     templates.check_head()?;
-    services.sort_by(|a, b| (a.app_id, a.service_port).cmp(&(b.app_id, b.service_port)));
+    sort_services(&mut services);
     for s in &mut services {
         s.servers
             .sort_by(|a, b| (a.host, a.port).cmp(&(b.host, b.port)));
@@ -808,13 +826,16 @@ pub(crate) fn render_config(
         ),
     };
     let bind = opts.bind_http_https;
-    let mut userlists = String::new();
+    let n = services.len();
     let servers: usize = services.iter().map(|s| s.servers.len()).sum();
-    let mut frontends = String::with_capacity(services.len() * 96);
-    let mut backends = String::with_capacity(services.len() * 320 + servers * 112);
-    let mut appid = templates.get(Tpl::HttpFrontendAppidHead).text().to_string();
-    let mut http_list: Vec<(i64, String)> = Vec::new();
-    let mut https_list: Vec<(i64, String)> = Vec::new();
+    // Every service's parts go into one buffer as they come; then the
+    // config is put together after them in the same buffer (room reserved
+    // now) and moved to its front.
+    let mut text = buffer;
+    text.clear();
+    text.reserve(2 * (n * reserve::SERVICE + servers * reserve::SERVER));
+    let mut out = ServiceText::default();
+    let mut placed: Vec<Placed> = Vec::with_capacity(n);
     let mut appid_seen: HashSet<&str> = HashSet::new();
 
     for (si, svc) in services.iter().enumerate() {
@@ -834,7 +855,7 @@ pub(crate) fn render_config(
         };
         if let Some(auth) = svc.auth.filter(|a| !a.user.is_empty()) {
             r.put(
-                &mut userlists,
+                &mut out.userlist,
                 s,
                 Tpl::UserlistHead,
                 &[
@@ -853,7 +874,7 @@ pub(crate) fn render_config(
             .filter(|o| !o.is_empty())
             .map_or(String::new(), |o| format!(" {o}"));
         r.put(
-            &mut frontends,
+            &mut out.frontend,
             s,
             Tpl::FrontendHead,
             &[
@@ -866,7 +887,7 @@ pub(crate) fn render_config(
             ],
         )?;
         r.put(
-            &mut backends,
+            &mut out.backend,
             s,
             Tpl::BackendHead,
             &[
@@ -875,21 +896,20 @@ pub(crate) fn render_config(
                 ("mode", Arg::Str(mode)),
             ],
         )?;
+        let mut weight = 0;
         if bind && let Some(h) = hostname {
-            let acl = if h.contains(',') {
-                r.vhost_acl_multi(svc, h, &backend)?
+            weight = if h.contains(',') {
+                r.vhost_acl_multi(svc, h, &backend, &mut out.acls)?
             } else {
-                r.vhost_acl_single(svc, h, &backend)?
+                r.vhost_acl_single(svc, h, &backend, &mut out.acls)?
             };
-            http_list.push((acl.weight, acl.http));
-            https_list.push((acl.weight, acl.https));
         }
         let hostname_arg = svc.hostname.as_deref().map_or(Arg::None, Arg::Str);
         if mode == "http" && appid_seen.insert(svc.app_id) {
             if opts.haproxy_map {
                 if !r.map_appid_done {
                     r.put(
-                        &mut appid,
+                        &mut out.appid,
                         s,
                         Tpl::MapHttpFrontendAppidAcl,
                         &[("haproxy_dir", Arg::Str(r.haproxy_dir))],
@@ -899,7 +919,7 @@ pub(crate) fn render_config(
                 r.app_map.add(svc.app_id, &backend);
             } else {
                 r.put(
-                    &mut appid,
+                    &mut out.appid,
                     s,
                     Tpl::HttpFrontendAppidAcl,
                     &[
@@ -913,12 +933,12 @@ pub(crate) fn render_config(
         }
         if mode == "http" {
             if svc.use_hsts {
-                r.put(&mut backends, s, Tpl::BackendHstsOptions, &[])?;
+                r.put(&mut out.backend, s, Tpl::BackendHstsOptions, &[])?;
             }
-            r.put(&mut backends, s, Tpl::BackendHttpOptions, &[])?;
+            r.put(&mut out.backend, s, Tpl::BackendHttpOptions, &[])?;
             if let Some(p) = svc.proxypath.filter(|p| !p.is_empty()) {
                 r.put(
-                    &mut backends,
+                    &mut out.backend,
                     s,
                     Tpl::HttpBackendProxypassGlue,
                     &[("hostname", hostname_arg), ("proxypath", Arg::Str(p))],
@@ -926,7 +946,7 @@ pub(crate) fn render_config(
             }
             if let Some(p) = svc.revproxypath.filter(|p| !p.is_empty()) {
                 r.put(
-                    &mut backends,
+                    &mut out.backend,
                     s,
                     Tpl::HttpBackendRevproxyGlue,
                     &[("hostname", hostname_arg), ("rootpath", Arg::Str(p))],
@@ -934,7 +954,7 @@ pub(crate) fn render_config(
             }
             if let Some(p) = svc.redirpath.filter(|p| !p.is_empty()) {
                 r.put(
-                    &mut backends,
+                    &mut out.backend,
                     None,
                     Tpl::HttpBackendRedir,
                     &[("hostname", hostname_arg), ("redirpath", Arg::Str(p))],
@@ -955,53 +975,39 @@ pub(crate) fn render_config(
             };
             if let Some((acl, allow_deny)) = pair {
                 for net in nets.split_whitespace() {
-                    r.put(&mut backends, s, acl, &[("network_allowed", Arg::Str(net))])?;
+                    r.put(
+                        &mut out.backend,
+                        s,
+                        acl,
+                        &[("network_allowed", Arg::Str(net))],
+                    )?;
                 }
-                r.put(&mut backends, None, allow_deny, &[])?;
+                r.put(&mut out.backend, None, allow_deny, &[])?;
             }
         }
         if svc.sticky {
-            r.put(&mut backends, s, Tpl::BackendStickyOptions, &[])?;
+            r.put(&mut out.backend, s, Tpl::BackendStickyOptions, &[])?;
         }
         r.put(
-            &mut frontends,
+            &mut out.frontend,
             s,
             Tpl::FrontendBackendGlue,
             &[("backend", Arg::Str(&backend))],
         )?;
-        render_servers(&r, &mut backends, &services, si, runs[si], mode)?;
+        render_servers(&r, &mut out.backend, &services, si, runs[si], mode)?;
+        placed.push(out.place(&mut text, weight));
     }
 
-    http_list.sort_by_key(|e| std::cmp::Reverse(e.0));
-    https_list.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut by_weight: Vec<&Placed> = placed.iter().collect();
+    by_weight.sort_by_key(|p| std::cmp::Reverse(p.weight));
 
-    let mut config = String::with_capacity(
-        templates.get(Tpl::Head).text().len()
-            + userlists.len()
-            + appid.len()
-            + frontends.len()
-            + http_list
-                .iter()
-                .chain(&https_list)
-                .map(|(_, t)| t.len())
-                .sum::<usize>()
-            + 4096,
-    );
-    config.push_str(templates.get(Tpl::Head).text());
-    config.push_str(&userlists);
-    if bind {
-        config.push_str(templates.get(Tpl::HttpFrontendHead).text());
-        for (_, t) in &http_list {
-            config.push_str(t);
-        }
-    }
-    config.push_str(&appid);
+    let mut https_text = String::new();
     if bind {
         if opts.group_https_by_vhost {
-            config.push_str(templates.get(Tpl::HttpsGroupedFrontendHead).text());
+            https_text.push_str(templates.get(Tpl::HttpsGroupedFrontendHead).text());
             for vhost in r.grouped.keys() {
                 r.put(
-                    &mut config,
+                    &mut https_text,
                     None,
                     Tpl::HttpsGroupedVhostFrontendAcl,
                     &[
@@ -1013,7 +1019,7 @@ pub(crate) fn render_config(
             for (vhost, g) in &r.grouped {
                 let name = sanitize(vhost);
                 r.put(
-                    &mut config,
+                    &mut https_text,
                     None,
                     Tpl::HttpsGroupedVhostBackendHead,
                     &[("name", Arg::Str(&name))],
@@ -1035,7 +1041,7 @@ pub(crate) fn render_config(
                     .collect::<Vec<_>>()
                     .join(" ");
                 r.put(
-                    &mut config,
+                    &mut https_text,
                     None,
                     Tpl::HttpsGroupedVhostFrontendHead,
                     &[
@@ -1047,7 +1053,7 @@ pub(crate) fn render_config(
                 let mut entries: Vec<&(i64, String)> = g.entries.iter().collect();
                 entries.sort_by_key(|e| std::cmp::Reverse(e.0));
                 for (_, t) in entries {
-                    config.push_str(t);
+                    https_text.push_str(t);
                 }
             }
         } else {
@@ -1057,22 +1063,42 @@ pub(crate) fn render_config(
                 .collect::<Vec<_>>()
                 .join(" ");
             r.put(
-                &mut config,
+                &mut https_text,
                 None,
                 Tpl::HttpsFrontendHead,
                 &[("sslCerts", Arg::Str(&ssl_certs))],
             )?;
-            for (_, t) in &https_list {
-                config.push_str(t);
-            }
         }
     }
-    config.push_str(&frontends);
-    drop(frontends);
-    // The backends are the bulk of the text: put the rest in front of them
-    // instead of copying them once more.
-    backends.insert_str(0, &config);
-    let config = backends;
+    let parts_end = text.len();
+    text.push_str(templates.get(Tpl::Head).text());
+    for p in &placed {
+        text.extend_from_within(p.userlist.clone());
+    }
+    if bind {
+        text.push_str(templates.get(Tpl::HttpFrontendHead).text());
+        for p in &by_weight {
+            text.extend_from_within(p.http_acl.clone());
+        }
+    }
+    text.push_str(templates.get(Tpl::HttpFrontendAppidHead).text());
+    for p in &placed {
+        text.extend_from_within(p.appid.clone());
+    }
+    text.push_str(&https_text);
+    if bind && !opts.group_https_by_vhost {
+        for p in &by_weight {
+            text.extend_from_within(p.https_acl.clone());
+        }
+    }
+    for p in &placed {
+        text.extend_from_within(p.frontend.clone());
+    }
+    for p in &placed {
+        text.extend_from_within(p.backend.clone());
+    }
+    text.drain(..parts_end);
+    let config = text;
     let (domain, app) = if opts.haproxy_map {
         (Some(r.domain_map.text), Some(r.app_map.text))
     } else {
@@ -1083,6 +1109,45 @@ pub(crate) fn render_config(
         domain2backend_map: domain,
         app2backend_map: app,
     })
+}
+
+/// Bytes of config reserved per service and server, a third above what
+/// the default templates take with ids of about 20 characters, so that the
+/// config buffer does not grow (every growth copies it); capacity never
+/// written costs no memory.
+mod reserve {
+    /// A service's text but its server lines (default templates: about 750).
+    pub(super) const SERVICE: usize = 960;
+    /// A server line (about 75).
+    pub(super) const SERVER: usize = 112;
+}
+
+/// Sorts services by (app id, service port), equal ones kept in order: a
+/// stable sort of the indices, then the services moved along its cycles,
+/// instead of `sort_by` on the services themselves (its scratch copy of
+/// the list is 4 MB for 10 000 services).
+fn sort_services(services: &mut [Service<'_>]) {
+    let mut order: Vec<usize> = (0..services.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&services[a], &services[b]);
+        (a.app_id, a.service_port).cmp(&(b.app_id, b.service_port))
+    });
+    permute(services, order);
+}
+
+/// Puts `items[order[i]]` at position `i` for every `i` (`order` is a
+/// permutation of the positions), following its cycles with swaps.
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+    for start in 0..order.len() {
+        let mut at = start;
+        while order[at] != start {
+            let from = order[at];
+            items.swap(at, from);
+            order[at] = at;
+            at = from;
+        }
+        order[at] = at;
+    }
 }
 
 /// A list without repeated entries, first occurrence kept.
@@ -1237,4 +1302,21 @@ fn render_servers(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    #[test]
+    fn permute_follows_every_cycle() {
+        let mut items = ['a', 'b', 'c', 'd', 'e', 'f'];
+        permute(&mut items, vec![2, 0, 1, 3, 5, 4]);
+        assert_eq!(items, ['c', 'a', 'b', 'd', 'f', 'e']);
+        let mut items = [10, 20, 30];
+        permute(&mut items, vec![1, 2, 0]);
+        assert_eq!(items, [20, 30, 10]);
+        let mut none: [u8; 0] = [];
+        permute(&mut none, Vec::new());
+    }
 }

@@ -154,7 +154,7 @@ fn task_list<'a>(app: &'a App<'a>) -> Option<Vec<(&'a Task<'a>, bool)>> {
 /// apps without a group in input order, then one merged app per group in
 /// order of first appearance.
 pub(crate) fn merge_deployment_groups<'a>(
-    apps: &'a [App<'a>],
+    apps: &'a [Box<App<'a>>],
 ) -> Result<Vec<MergedApp<'a>>, RenderError> {
     let mut plain = Vec::with_capacity(apps.len());
     let mut groups: Vec<MergedApp<'_>> = Vec::new();
@@ -242,12 +242,9 @@ fn last_scaling_at(m: &MergedApp<'_>) -> Result<Stamp, RenderError> {
 }
 
 fn instances(m: &MergedApp<'_>) -> Result<i64, RenderError> {
-    let v = m
-        .app
+    m.app
         .instances
-        .as_ref()
-        .ok_or_else(|| missing(&m.id, "instances"))?;
-    v.as_i64()
+        .ok_or_else(|| missing(&m.id, "instances"))?
         .ok_or_else(|| bad_field(&m.id, "instances", "not an integer"))
 }
 
@@ -672,7 +669,8 @@ pub(crate) fn build_services<'a>(
     hosts: &mut HostCache<'_, 'a>,
 ) -> Result<Vec<Service<'a>>, RenderError> {
     let mut assigner = PortAssigner::new(opts);
-    let mut all = Vec::new();
+    // Mostly one service per app: growing the list would copy it each time.
+    let mut all = Vec::with_capacity(merged.len());
     for (m, groups) in merged.iter().zip(app_groups) {
         let id: &str = &m.id;
         if let Some(fw) = &opts.framework_name
@@ -691,7 +689,9 @@ pub(crate) fn build_services<'a>(
         let mut services: Vec<(i64, Service<'a>)> = Vec::with_capacity(ports.len());
         for (i, port) in ports.iter().enumerate() {
             let Some(port) = *port else { continue };
-            let svc = new_service(app, id, i, port, groups, opts, &port_labels)?;
+            let mut svc = new_service(app, id, i, port, groups, opts, &port_labels)?;
+            svc.servers
+                .reserve_exact(m.tasks.as_ref().map_or(0, Vec::len));
             match services.iter_mut().find(|(p, _)| *p == port) {
                 Some(slot) => slot.1 = svc,
                 None => services.push((port, svc)),
