@@ -56,7 +56,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s j -l json -d 
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s i -l initial-instances -d 'Instances the new app starts with' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s n -l new-instances -d 'Hybrid: run N new instances next to target−N old ones' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l group -d 'The group, when no app JSON is given (with --resume/--complete-*)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s l -l marathon-lb -d 'marathon-lb URL, e.g. http://marathon-lb.marathon.mesos:9090; every IPv4 address of its host is one instance, as zdd.py (repeatable)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s l -l marathon-lb -d 'marathon-lb URL, e.g. `http://marathon-lb.marathon.mesos:9090`; every IPv4 address of its host is one instance, as zdd.py (repeatable)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l lb-app -d 'The marathon-lb app whose tasks (port 9090) are the instances, when neither -l nor `lb.marathon_lb_url` is set; works from a laptop' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s s -l step-delay -d 'Longest wait in seconds between two looks at Marathon (events end it sooner)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s w -l max-wait -d 'Seconds without progress before stopping (resumable, exit 10)' -r
@@ -90,7 +90,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s V -l version 
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s n -l new-instances -d 'How many instances run the new version' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s i -l initial-instances -d 'Instances the new app starts with' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l group -d 'The group, when no app JSON is given' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s l -l marathon-lb -d 'marathon-lb URL, e.g. http://marathon-lb.marathon.mesos:9090; every IPv4 address of its host is one instance, as zdd.py (repeatable)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s l -l marathon-lb -d 'marathon-lb URL, e.g. `http://marathon-lb.marathon.mesos:9090`; every IPv4 address of its host is one instance, as zdd.py (repeatable)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l lb-app -d 'The marathon-lb app whose tasks (port 9090) are the instances, when neither -l nor `lb.marathon_lb_url` is set; works from a laptop' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s s -l step-delay -d 'Longest wait in seconds between two looks at Marathon (events end it sooner)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s w -l max-wait -d 'Seconds without progress before stopping (resumable, exit 10)' -r
@@ -121,7 +121,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s v -l verbose -
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s q -l quiet -d 'Only errors on stderr'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s V -l version -d 'Print version'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s l -l marathon-lb -d 'marathon-lb URL, e.g. http://marathon-lb.marathon.mesos:9090; every IPv4 address of its host is one instance, as zdd.py (repeatable)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s l -l marathon-lb -d 'marathon-lb URL, e.g. `http://marathon-lb.marathon.mesos:9090`; every IPv4 address of its host is one instance, as zdd.py (repeatable)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l lb-app -d 'The marathon-lb app whose tasks (port 9090) are the instances, when neither -l nor `lb.marathon_lb_url` is set; works from a laptop' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s s -l step-delay -d 'Longest wait in seconds between two looks at Marathon (events end it sooner)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s w -l max-wait -d 'Seconds without progress before stopping (resumable, exit 10)' -r
@@ -150,7 +150,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s v -l verbose
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s q -l quiet -d 'Only errors on stderr'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s V -l version -d 'Print version'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s l -l marathon-lb -d 'marathon-lb URL, e.g. http://marathon-lb.marathon.mesos:9090; every IPv4 address of its host is one instance, as zdd.py (repeatable)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s l -l marathon-lb -d 'marathon-lb URL, e.g. `http://marathon-lb.marathon.mesos:9090`; every IPv4 address of its host is one instance, as zdd.py (repeatable)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l lb-app -d 'The marathon-lb app whose tasks (port 9090) are the instances, when neither -l nor `lb.marathon_lb_url` is set; works from a laptop' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s s -l step-delay -d 'Longest wait in seconds between two looks at Marathon (events end it sooner)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s w -l max-wait -d 'Seconds without progress before stopping (resumable, exit 10)' -r
@@ -179,7 +179,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s v -l verbos
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s q -l quiet -d 'Only errors on stderr'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s V -l version -d 'Print version'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s l -l marathon-lb -d 'marathon-lb URL, e.g. http://marathon-lb.marathon.mesos:9090; every IPv4 address of its host is one instance, as zdd.py (repeatable)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -s l -l marathon-lb -d 'marathon-lb URL, e.g. `http://marathon-lb.marathon.mesos:9090`; every IPv4 address of its host is one instance, as zdd.py (repeatable)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l lb-app -d 'The marathon-lb app whose tasks (port 9090) are the instances, when neither -l nor `lb.marathon_lb_url` is set; works from a laptop' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l count -d 'With --watch: stop after this many prints' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand status" -l jq -d 'Filter the JSON output with a jq program (implies --json), as gh does' -r
@@ -206,10 +206,10 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l ssl-certs -d 
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l haproxy-config -d 'Where marathon-lb\'s config lives on the LB (map file paths follow it)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l min-serv-port-ip-per-task -d 'Low end of auto-assigned service ports for IP-per-task apps' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l max-serv-port-ip-per-task -d 'High end of auto-assigned service ports for IP-per-task apps' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l templates -d 'Directory of template overrides (files named HAPROXY_<NAME>)' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l templates -d 'Directory of template overrides (files named `HAPROXY_<NAME>`)' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l hosts -d 'JSON object of host name → IPv4 address; when given, only these names (and IPv4 literals) resolve. Default: the system resolver' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s o -l output -d 'Write haproxy.cfg (and the map files) into DIR instead of stdout' -r -F
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s l -l marathon-lb -d 'marathon-lb URL, e.g. http://marathon-lb.marathon.mesos:9090; every IPv4 address of its host is one instance, as zdd.py (repeatable)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s l -l marathon-lb -d 'marathon-lb URL, e.g. `http://marathon-lb.marathon.mesos:9090`; every IPv4 address of its host is one instance, as zdd.py (repeatable)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l lb-app -d 'The marathon-lb app whose tasks (port 9090) are the instances, when neither -l nor `lb.marathon_lb_url` is set; works from a laptop' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
