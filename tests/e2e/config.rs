@@ -20,6 +20,23 @@ fn auth_headers(sim: &MarathonSim) -> Vec<Option<String>> {
         .collect()
 }
 
+/// No request the simulator saw carried credentials (and there was one).
+fn assert_no_request_carries_a_token(sim: &MarathonSim) {
+    let headers = auth_headers(sim);
+    assert!(!headers.is_empty(), "no request reached Marathon");
+    assert!(headers.iter().all(Option::is_none), "{:?}", sim.requests());
+}
+
+/// Every request the simulator saw carried `expected` (and there was one).
+fn assert_every_request_carries(sim: &MarathonSim, expected: &str) {
+    let headers = auth_headers(sim);
+    assert!(!headers.is_empty(), "no request reached Marathon");
+    assert!(
+        headers.iter().all(|a| a.as_deref() == Some(expected)),
+        "expected {expected:?} on every request, saw {headers:?}"
+    );
+}
+
 fn list(home: &TestHome) -> Run {
     run(home.cmd(&["app", "list", "--json"]))
 }
@@ -55,11 +72,7 @@ fn the_only_cluster_is_used_without_an_attached_marker() {
             .all(|r| r.path.starts_with("/service/marathon/v2/")),
         "{requests:?}"
     );
-    assert!(
-        auth_headers(&sim)
-            .iter()
-            .all(|a| a.as_deref() == Some("token=tok-one"))
-    );
+    assert_every_request_carries(&sim, "token=tok-one");
 }
 
 #[test]
@@ -73,11 +86,7 @@ fn the_attached_cluster_wins_among_several() {
         true,
     );
     assert_ok(&list(&home));
-    assert!(
-        auth_headers(&sim)
-            .iter()
-            .all(|a| a.as_deref() == Some("token=tok-live"))
-    );
+    assert_every_request_carries(&sim, "token=tok-live");
 }
 
 #[test]
@@ -111,11 +120,7 @@ fn dcos_cluster_picks_by_id_or_name() {
         .cmd(&["app", "list"])
         .env("DCOS_CLUSTER", "bbb-id")));
     assert_ok(&run(home.cmd(&["app", "list"]).env("DCOS_CLUSTER", "beta")));
-    assert!(
-        auth_headers(&sim)
-            .iter()
-            .all(|a| a.as_deref() == Some("token=tok-b"))
-    );
+    assert_every_request_carries(&sim, "token=tok-b");
     let r = run(home.cmd(&["app", "list"]).env("DCOS_CLUSTER", "gamma"));
     assert_error(&r, 1, "no match found for cluster 'gamma'");
     home.cluster("ccc-id", &dcos_toml(DEAD, None, "beta"), false);
@@ -139,11 +144,7 @@ fn dcos_dir_replaces_the_home_config() {
     assert_ok(&run(home
         .cmd(&["app", "list"])
         .env("DCOS_DIR", elsewhere.path())));
-    assert!(
-        auth_headers(&sim)
-            .iter()
-            .all(|a| a.as_deref() == Some("token=tok-dir"))
-    );
+    assert_every_request_carries(&sim, "token=tok-dir");
 }
 
 #[test]
@@ -159,21 +160,13 @@ fn injected_env_beats_the_file_and_an_empty_token_means_none() {
         .cmd(&["app", "list"])
         .env("DCOS_ACS_TOKEN", "tok-env")
         .env("DCOS_URL", sim.dcos_url())));
-    assert!(
-        auth_headers(&sim)
-            .iter()
-            .all(|a| a.as_deref() == Some("token=tok-env"))
-    );
+    assert_every_request_carries(&sim, "token=tok-env");
     sim.clear_requests();
     assert_ok(&run(home
         .cmd(&["app", "list"])
         .env("DCOS_ACS_TOKEN", "")
         .env("DCOS_URL", sim.dcos_url())));
-    assert!(
-        auth_headers(&sim).iter().all(Option::is_none),
-        "{:?}",
-        sim.requests()
-    );
+    assert_no_request_carries_a_token(&sim);
 }
 
 #[test]
@@ -185,11 +178,7 @@ fn flags_beat_the_injected_env() {
         .cmd(&["app", "list", "--url", &url, "--token", "tok-flag"])
         .env("DCOS_URL", DEAD)
         .env("DCOS_ACS_TOKEN", "tok-env")));
-    assert!(
-        auth_headers(&sim)
-            .iter()
-            .all(|a| a.as_deref() == Some("token=tok-flag"))
-    );
+    assert_every_request_carries(&sim, "token=tok-flag");
 }
 
 #[test]
@@ -204,11 +193,7 @@ fn a_file_of_another_cluster_lends_it_no_token() {
     assert_ok(&run(home
         .cmd(&["app", "list"])
         .env("DCOS_URL", sim.dcos_url())));
-    assert!(
-        auth_headers(&sim).iter().all(Option::is_none),
-        "{:?}",
-        sim.requests()
-    );
+    assert_no_request_carries_a_token(&sim);
 }
 
 #[test]
