@@ -48,28 +48,47 @@ impl ExitCode {
         self as u8
     }
 
-    /// Every code with its meaning, for `--help` and the README.
-    pub const TABLE: &'static [(u8, &'static str)] = &[
-        (0, "success (health: the condition holds)"),
-        (1, "error, or declined at a prompt"),
-        (2, "usage error, or a failed --pre-kill-hook (as zdd.py)"),
-        (3, "invalid input (app JSON, labels, flags)"),
-        (4, "a required field or label is missing"),
-        (5, "a marathon-lb endpoint failed"),
-        (6, "a Marathon endpoint failed"),
-        (7, "creating the new app failed"),
-        (8, "deleting the old app failed"),
-        (9, "scaling failed"),
-        (10, "timed out waiting; a deploy stays resumable"),
-        (11, "authentication required or refused"),
-        (130, "interrupted (Ctrl-C); a deploy stays resumable"),
+    /// Every code, in order.
+    pub const ALL: [Self; 13] = [
+        Self::Success,
+        Self::Failure,
+        Self::Usage,
+        Self::InvalidInput,
+        Self::MissingField,
+        Self::MarathonLb,
+        Self::Marathon,
+        Self::AppCreate,
+        Self::AppDelete,
+        Self::Scale,
+        Self::Timeout,
+        Self::Auth,
+        Self::Interrupted,
     ];
+
+    /// What the code means, as `--help` and the README say it.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Self::Success => "success (health: the condition holds)",
+            Self::Failure => "error, or declined at a prompt",
+            Self::Usage => "usage error, or a failed --pre-kill-hook (as zdd.py)",
+            Self::InvalidInput => "invalid input (app JSON, labels, flags)",
+            Self::MissingField => "a required field or label is missing",
+            Self::MarathonLb => "a marathon-lb endpoint failed",
+            Self::Marathon => "a Marathon endpoint failed",
+            Self::AppCreate => "creating the new app failed",
+            Self::AppDelete => "deleting the old app failed",
+            Self::Scale => "scaling failed",
+            Self::Timeout => "timed out waiting; a deploy stays resumable",
+            Self::Auth => "authentication required or refused",
+            Self::Interrupted => "interrupted (Ctrl-C); a deploy stays resumable",
+        }
+    }
 
     /// The table as help text.
     pub fn help_text() -> String {
         let mut text = String::from("Exit codes:\n");
-        for (code, meaning) in Self::TABLE {
-            text.push_str(&format!("  {code:>3}  {meaning}\n"));
+        for code in Self::ALL {
+            text.push_str(&format!("  {:>3}  {}\n", code.code(), code.meaning()));
         }
         text
     }
@@ -167,4 +186,23 @@ pub fn hints_for(err: &anyhow::Error) -> Vec<String> {
             .filter_map(|e| e.hint.clone()),
     );
     hints
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_documented_in_the_readme_table() {
+        let readme = include_str!("../README.md");
+        for code in ExitCode::ALL {
+            let row = format!("| {} |", code.code());
+            assert!(
+                readme.lines().any(|l| l.starts_with(&row)),
+                "README's exit-code table lacks {row}"
+            );
+        }
+        let codes: Vec<u8> = ExitCode::ALL.iter().map(|c| c.code()).collect();
+        assert!(codes.windows(2).all(|w| w[0] < w[1]), "{codes:?}");
+    }
 }
