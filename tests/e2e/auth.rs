@@ -117,11 +117,7 @@ fn unauthorized_and_forbidden_exit_11_with_the_cli_messages() {
     let unauthenticated = home_with_token(&sim.dcos_url(), None);
     let r = run(unauthenticated.cmd(&["app", "add", file.to_str().expect("utf-8")]));
     assert_eq!(r.code, 11);
-    assert!(
-        sim.write_requests().is_empty(),
-        "{:?}",
-        sim.write_requests()
-    );
+    sim.assert_nothing_written();
 }
 
 fn credentials(home: &TestHome, login_endpoint: Option<&str>) -> std::path::PathBuf {

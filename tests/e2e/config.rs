@@ -251,7 +251,7 @@ fn timeouts_come_from_flag_env_or_file() {
         "{:?}",
         started.elapsed()
     );
-    assert!(sim.write_requests().is_empty());
+    sim.assert_nothing_written();
 
     sim.inject(
         Fault::latency(Duration::from_secs(3))

@@ -46,11 +46,7 @@ fn assert_refused(sim: &MarathonSim, result: &Run, code: i32, words: &[&str]) {
             result.stderr
         );
     }
-    assert!(
-        sim.write_requests().is_empty(),
-        "nothing may be written: {:?}",
-        sim.write_requests()
-    );
+    sim.assert_nothing_written();
 }
 
 #[test]
@@ -84,11 +80,7 @@ fn bad_app_json_is_refused_before_anything_is_sent() {
         "without a terminal and without --force it must refuse"
     );
     assert!(result.stderr.contains("--force"), "{}", result.stderr);
-    assert!(
-        sim.write_requests().is_empty(),
-        "{:?}",
-        sim.write_requests()
-    );
+    sim.assert_nothing_written();
 }
 
 #[test]
@@ -107,10 +99,6 @@ fn dry_run_prints_the_final_app_and_the_plan_and_sends_nothing() {
     ] {
         assert!(printed.contains(part), "{part:?} missing from:\n{printed}");
     }
-    assert!(
-        sim.write_requests().is_empty(),
-        "{:?}",
-        sim.write_requests()
-    );
+    sim.assert_nothing_written();
     assert!(sim.app("/web-blue").is_none());
 }

@@ -70,7 +70,7 @@ fn an_existing_app_is_not_created_again() {
         7,
         "Error: Application '/dup' already exists",
     );
-    assert!(sim.write_requests().is_empty());
+    sim.assert_nothing_written();
 }
 
 #[test]
@@ -104,11 +104,7 @@ fn unknown_apps_are_named_and_nothing_is_written() {
     ] {
         assert_error(&run(home.cmd(args)), 6, "Error: app '/nope' does not exist");
     }
-    assert!(
-        sim.write_requests().is_empty(),
-        "{:?}",
-        sim.write_requests()
-    );
+    sim.assert_nothing_written();
 }
 
 #[test]
@@ -196,11 +192,7 @@ fn destructive_commands_need_yes_without_a_terminal() {
     assert_error(&r, 1, "pass --yes to confirm");
     let r = run(home.cmd(&["task", "kill", "--scale", "keep.instance-x._app.1"]));
     assert_error(&r, 1, "pass --yes to confirm");
-    assert!(
-        sim.write_requests().is_empty(),
-        "{:?}",
-        sim.write_requests()
-    );
+    sim.assert_nothing_written();
     assert!(sim.app("/keep").is_some());
 }
 

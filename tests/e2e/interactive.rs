@@ -275,7 +275,7 @@ fn app_remove_asks_on_a_terminal_unless_yes() {
     for answer in ["n", "C-d"] {
         let pty = Pty::run(&home_dir(&home), &["app", "remove", "/x"], None);
         pty.wait_for(question);
-        assert!(sim.write_requests().is_empty());
+        sim.assert_nothing_written();
         if answer == "n" {
             pty.type_line(answer);
         } else {
@@ -283,11 +283,7 @@ fn app_remove_asks_on_a_terminal_unless_yes() {
         }
         let end = pty.finished();
         end.assert_error(1, "Error: cancelled: nothing was changed");
-        assert!(
-            sim.write_requests().is_empty(),
-            "{:?}",
-            sim.write_requests()
-        );
+        sim.assert_nothing_written();
         assert!(sim.app("/x").is_some());
     }
 

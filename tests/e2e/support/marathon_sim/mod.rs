@@ -272,6 +272,16 @@ impl MarathonSim {
             .collect()
     }
 
+    /// Panics, listing them, if any write request reached the simulator.
+    #[track_caller]
+    pub fn assert_nothing_written(&self) {
+        let writes = self.write_requests();
+        assert!(
+            writes.is_empty(),
+            "nothing may be written, but saw: {writes:?}"
+        );
+    }
+
     /// Forgets the logged requests.
     pub fn clear_requests(&self) {
         lock(&self.shared.log).clear();
