@@ -136,16 +136,13 @@ pub fn cmd_deploy(ui: &mut Ui, ctx: &Context, args: &DeployArgs) -> anyhow::Resu
         })?)
     };
     let group = group_of(app.as_ref(), args.group.as_deref())?;
-    run_machine(
-        ui,
-        ctx,
-        &args.run,
+    let job = Job {
         group,
         mode,
-        args.initial_instances,
-        args.new_instances,
-        ndjson,
-    )
+        initial_instances: args.initial_instances,
+        new_instances: args.new_instances,
+    };
+    run_machine(ui, ctx, &args.run, job, ndjson)
 }
 
 /// Reads and parses an app JSON file.
@@ -209,18 +206,46 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// What one run of the machine is asked to do.
+#[derive(Debug)]
+pub struct Job {
+    /// The deployment group.
+    pub group: String,
+    /// Deploy, resume, finish or move a split.
+    pub mode: Mode,
+    /// `--initial-instances` of a new app.
+    pub initial_instances: u32,
+    /// `--new-instances` (hybrid), 0 for a full deploy.
+    pub new_instances: u32,
+}
+
+impl Job {
+    /// Finishing a group's deployment (`--complete-cur`/`--complete-prev`,
+    /// promote, rollback): no new app, so no instance options.
+    pub fn finish(group: String, mode: Mode) -> Self {
+        Self {
+            group,
+            mode,
+            initial_instances: 1,
+            new_instances: 0,
+        }
+    }
+}
+
 /// Builds the machine and runs it to its end, reporting progress.
-#[allow(clippy::too_many_arguments)]
 pub fn run_machine(
     ui: &mut Ui,
     ctx: &Context,
     args: &RunArgs,
-    group: String,
-    mode: Mode,
-    initial_instances: u32,
-    new_instances: u32,
+    job: Job,
     ndjson: bool,
 ) -> anyhow::Result<ExitCode> {
+    let Job {
+        group,
+        mode,
+        initial_instances,
+        new_instances,
+    } = job;
     if !args.force && !args.dry_run && !ui.can_prompt() {
         return Err(CliError::new(ExitCode::Failure, "refusing to deploy without --force: there is no terminal to confirm on; nothing was changed")
             .hint("add -f/--force to run unattended")

@@ -4,7 +4,7 @@
 
 use clap::Args;
 
-use crate::cli::deploy::{RunArgs, group_of, read_app, run_machine};
+use crate::cli::deploy::{Job, RunArgs, group_of, read_app, run_machine};
 use crate::context::Context;
 use crate::deploy::machine::Mode;
 use crate::error::{CliError, ExitCode};
@@ -85,7 +85,7 @@ pub fn cmd_split(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> anyhow::Result
         } else {
             Mode::CompletePrevious
         };
-        return run_machine(ui, ctx, &args.run, group, mode, 1, 0, args.json);
+        return run_machine(ui, ctx, &args.run, Job::finish(group, mode), args.json);
     }
     let new_instances = args.new_instances.unwrap_or_default();
     if new_instances == 0 {
@@ -119,16 +119,13 @@ pub fn cmd_split(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> anyhow::Result
             .into());
         }
     };
-    run_machine(
-        ui,
-        ctx,
-        &args.run,
+    let job = Job {
         group,
         mode,
-        args.initial_instances,
+        initial_instances: args.initial_instances,
         new_instances,
-        args.json,
-    )
+    };
+    run_machine(ui, ctx, &args.run, job, args.json)
 }
 
 /// Runs promote (`Mode::CompleteCurrent`) or rollback (`Mode::CompletePrevious`).
@@ -142,10 +139,7 @@ pub fn cmd_finish(
         ui,
         ctx,
         &args.run,
-        args.group.clone(),
-        mode,
-        1,
-        0,
+        Job::finish(args.group.clone(), mode),
         args.json,
     )
 }
