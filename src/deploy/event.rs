@@ -108,6 +108,17 @@ pub enum DeployEvent {
         /// Why it failed.
         error: String,
     },
+    /// A kill waits for old HAProxy processes (workers from before a
+    /// reload, which still serve the connections they had) to exit.
+    OldHaproxy {
+        /// Per LB: what keeps the kill waiting (its process count, or why
+        /// it could not be read).
+        lbs: Vec<String>,
+        /// How long the kill has waited for them, in whole seconds.
+        waited_s: u64,
+        /// `--max-wait`, in seconds: the wait's bound.
+        max_wait_s: u64,
+    },
     /// Servers that still hold sessions at the time of a decision.
     Blocked {
         /// Per LB and server.
@@ -223,6 +234,17 @@ impl DeployEvent {
             ),
             Self::Deleted { app } => format!("deleted {app}"),
             Self::Retrying { what, error } => format!("{what} failed, retrying: {error}"),
+            Self::OldHaproxy {
+                lbs,
+                waited_s,
+                max_wait_s,
+            } => format!(
+                // In steps of 5 s: without a panel, a line is printed again
+                // only when its text changes.
+                "waiting for old HAProxy processes to exit before killing: {} (waited {} s of --max-wait {max_wait_s} s)",
+                lbs.join("; "),
+                waited_s / 5 * 5
+            ),
             Self::Blocked { blockers } => {
                 let parts: Vec<String> = blockers
                     .iter()

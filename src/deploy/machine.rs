@@ -268,6 +268,8 @@ pub struct Machine {
     /// The app whose drained tasks the next kill takes: the shrinking app,
     /// or the growing one when marathon-lb drains it (see `drain_decision`).
     kill_from: String,
+    /// Since when a kill has waited for old HAProxy processes to exit.
+    old_haproxy_since: Option<Instant>,
     finished: bool,
 }
 
@@ -284,6 +286,7 @@ impl Machine {
             progress: None,
             last_failure: None,
             kill_from: String::new(),
+            old_haproxy_since: None,
             finished: false,
         }
     }
@@ -393,28 +396,7 @@ impl Machine {
                 self.request(Pending::List, Action::ListGroup)
             }
             (Pending::Stats, Input::Lb(samples)) => self.drain_decision(samples, now),
-            (Pending::Pids(tasks), Input::Pids(pids)) => {
-                let reloading: Vec<String> = pids
-                    .iter()
-                    .filter_map(|(url, n)| match n {
-                        Ok(n) if *n <= 2 => None,
-                        Ok(n) => Some(format!(
-                            "{url} has {n} HAProxy processes (an old one still serves connections)"
-                        )),
-                        Err(e) => Some(format!("{url}: {e}")),
-                    })
-                    .collect();
-                if reloading.is_empty() {
-                    self.before_kill(tasks)
-                } else {
-                    let mut actions = vec![Action::Notify(DeployEvent::Retrying {
-                        what: "checking that every HAProxy finished reloading".into(),
-                        error: reloading.join("; "),
-                    })];
-                    actions.extend(self.wait(now, self.lb_poll()));
-                    actions
-                }
-            }
+            (Pending::Pids(tasks), Input::Pids(pids)) => self.pids_answer(tasks, &pids, now),
             (Pending::Metric { tasks, delete }, Input::MetricBusy(busy)) => {
                 self.metric_answer(tasks, delete, &busy, now)
             }
@@ -431,6 +413,53 @@ impl Machine {
                 Vec::new()
             }
         }
+    }
+
+    /// A kill waits until every LB runs only its master and one worker:
+    /// an older worker may still send requests to the tasks. The wait is
+    /// reported, and bounded by `--max-wait` like every other wait.
+    fn pids_answer(
+        &mut self,
+        tasks: Vec<String>,
+        pids: &[(String, Result<usize, String>)],
+        now: Instant,
+    ) -> Vec<Action> {
+        let waiting: Vec<String> = pids
+            .iter()
+            .filter_map(|(url, n)| match n {
+                Ok(n) if *n <= 2 => None,
+                Ok(n) => Some(format!(
+                    "{url} has {n} HAProxy processes (master and workers: {} older worker(s) still serve connections opened before a reload)",
+                    n - 2
+                )),
+                Err(e) => Some(format!("{url}: {e}")),
+            })
+            .collect();
+        if waiting.is_empty() {
+            self.old_haproxy_since = None;
+            return self.before_kill(tasks);
+        }
+        let since = *self.old_haproxy_since.get_or_insert(now);
+        let waited = now.duration_since(since);
+        if waited >= self.config.max_wait {
+            self.old_haproxy_since = None;
+            return vec![finish_stopped(
+                ExitCode::Timeout,
+                format!(
+                    "old HAProxy processes did not exit within --max-wait ({} s); no task was killed: {}",
+                    self.config.max_wait.as_secs(),
+                    waiting.join("; ")
+                ),
+                self.resume_hint(),
+            )];
+        }
+        let mut actions = vec![Action::Notify(DeployEvent::OldHaproxy {
+            lbs: waiting,
+            waited_s: waited.as_secs(),
+            max_wait_s: self.config.max_wait.as_secs(),
+        })];
+        actions.extend(self.wait(now, self.lb_poll()));
+        actions
     }
 
     /// How to finish or undo the deploy — only once it has a goal (before

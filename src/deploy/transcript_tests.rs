@@ -887,3 +887,40 @@ fn a_drain_metric_that_stays_busy_stops_resumable_after_max_wait() {
     assert!(!run.transcript.contains("< Kill"), "{}", run.transcript);
     assert!(app_ids(&world).contains(&("/web-blue".to_string(), 3)));
 }
+
+/// An old HAProxy worker that never exits (a connection it still serves)
+/// holds every kill; the wait is reported and ends at `--max-wait`,
+/// resumable, with nothing killed.
+#[test]
+fn an_old_haproxy_worker_that_never_exits_stops_resumable_at_max_wait() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    world.pids = vec![3; 10_000];
+    let mut m = Machine::new(config(Mode::Deploy(user_app())));
+    let run = run(&mut m, &mut world, never);
+    let Some(Outcome::Stopped {
+        code,
+        message,
+        hint,
+    }) = &run.outcome
+    else {
+        panic!("{}", run.transcript)
+    };
+    assert_eq!(*code, ExitCode::Timeout);
+    assert_eq!(
+        message,
+        "old HAProxy processes did not exit within --max-wait (30 s); no task was killed: \
+         http://lb1:9090 has 3 HAProxy processes (master and workers: 1 older worker(s) still \
+         serve connections opened before a reload)"
+    );
+    assert!(hint.as_deref().is_some_and(|r| r.contains("--resume")));
+    assert!(
+        run.transcript.contains(
+            "waiting for old HAProxy processes to exit before killing: http://lb1:9090 has 3"
+        ),
+        "{}",
+        run.transcript
+    );
+    assert!(!run.transcript.contains("< Kill"), "{}", run.transcript);
+    assert!(app_ids(&world).contains(&("/web-blue".to_string(), 3)));
+}
