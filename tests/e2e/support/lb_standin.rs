@@ -4,8 +4,21 @@
 //! HAProxy in master-worker mode (`haproxy -W`), reloaded gracefully with
 //! SIGUSR2 to the master (listeners handed over through the stats socket's
 //! `expose-fd listeners`). Its stats listener serves `/haproxy?stats;csv`
-//! (HAProxy's own) and `/_haproxy_getpids` (`haproxy/getpids.lua`), both on
-//! 127.0.0.1.
+//! (HAProxy's own), `/_haproxy_getpids` (`haproxy/getpids.lua`) and
+//! `/_haproxy_getconfig` (`haproxy/getconfig.lua`: the config the serving
+//! worker loaded, as marathon-lb's), all on 127.0.0.1.
+//!
+//! Reloads are one at a time and confirmed, as marathon-lb waits for each
+//! reload to finish: HAProxy 2.6's master ignores a SIGUSR2 that arrives
+//! while it is still re-executing for the previous one (measured: a second
+//! signal 5–20 ms after the first is lost, 50 ms after is taken), and then
+//! keeps the older config. So after each signal the stand-in reads
+//! `/_haproxy_getconfig` until it serves the config just written, and
+//! signals again when it does not within [`RELOAD_CONFIRM`].
+//!
+//! Known differences from marathon-lb: the global and defaults sections
+//! are hand-written (not marathon-lb's `HAPROXY_HEAD`), and
+//! `/_haproxy_getpids` reads /proc instead of forking `pidof`.
 
 use std::collections::BTreeMap;
 use std::net::TcpListener;
@@ -19,6 +32,11 @@ use std::time::{Duration, Instant, SystemTime};
 use dcos_lb::render::{self, Apps, NoResolver, RenderOptions, Templates};
 
 const HAPROXY: &str = "/usr/sbin/haproxy";
+
+/// How long one reload may take before the stand-in signals again: the
+/// master re-executes and parses a config of a few dozen lines, which takes
+/// tens of milliseconds; two seconds leave room for a loaded 2-core machine.
+const RELOAD_CONFIRM: Duration = Duration::from_secs(2);
 
 /// A free 127.0.0.1 port.
 pub fn free_port() -> u16 {
@@ -42,12 +60,13 @@ pub fn haproxy_available() -> bool {
 fn head(dir: &Path, stats_port: u16) -> String {
     format!(
         "global\n  maxconn 4096\n  stats socket {dir}/socket mode 600 level admin expose-fd listeners\n  \
-         lua-load {dir}/getpids.lua\ndefaults\n  retries 3\n  backlog 1000\n  \
+         lua-load {dir}/getpids.lua\n  lua-load {dir}/getconfig.lua\ndefaults\n  retries 3\n  backlog 1000\n  \
          maxconn 2000\n  timeout connect 3s\n  timeout client 30s\n  timeout server 30s\n  timeout http-keep-alive 1s\n  \
          timeout http-request 15s\n  timeout queue 30s\n  option dontlognull\n  option http-server-close\n  \
          option redispatch\nlisten stats\n  bind 127.0.0.1:{stats_port}\n  balance\n  mode http\n  stats enable\n  \
          monitor-uri /_haproxy_health_check\n  acl getpid path /_haproxy_getpids\n  \
-         http-request use-service lua.getpids if getpid\n",
+         http-request use-service lua.getpids if getpid\n  acl getconfig path /_haproxy_getconfig\n  \
+         http-request use-service lua.getconfig if getconfig\n",
         dir = dir.display()
     )
 }
@@ -71,6 +90,11 @@ impl LbStandin {
         fs_err::write(
             dir.path().join("getpids.lua"),
             include_str!("haproxy/getpids.lua"),
+        )
+        .unwrap();
+        fs_err::write(
+            dir.path().join("getconfig.lua"),
+            include_str!("haproxy/getconfig.lua"),
         )
         .unwrap();
         let templates = Templates::new(
@@ -99,7 +123,12 @@ impl LbStandin {
             "{}/v2/apps?embed=apps.tasks",
             marathon.trim_end_matches('/')
         );
-        let fetch = move || http.get(&apps_url).send().ok()?.bytes().ok();
+        let fetch = {
+            let http = http.clone();
+            move || http.get(&apps_url).send().ok()?.bytes().ok()
+        };
+        let config_url = format!("http://127.0.0.1:{stats_port}/_haproxy_getconfig");
+        let running_config = move || http.get(&config_url).send().ok()?.text().ok();
         let first = render_now(&fetch().expect("the simulator answers")).expect("render works");
         fs_err::write(&cfg_path, &first).unwrap();
         let pid_file = dir.path().join("haproxy.pid");
@@ -124,12 +153,30 @@ impl LbStandin {
                 let Some(cfg) = fetch().and_then(|b| render_now(&b)) else {
                     continue;
                 };
-                if cfg != current {
-                    fs_err::write(&cfg_path, &cfg).unwrap();
-                    signal("-USR2", pid2.load(Ordering::SeqCst));
-                    times2.lock().unwrap().push(SystemTime::now());
-                    current = cfg;
+                if cfg == current {
+                    continue;
                 }
+                fs_err::write(&cfg_path, &cfg).unwrap();
+                times2.lock().unwrap().push(SystemTime::now());
+                let mut signals = 0;
+                while !stop2.load(Ordering::SeqCst) {
+                    signal("-USR2", pid2.load(Ordering::SeqCst));
+                    signals += 1;
+                    let deadline = Instant::now() + RELOAD_CONFIRM;
+                    let mut loaded = false;
+                    while !loaded && Instant::now() < deadline {
+                        thread::sleep(Duration::from_millis(20));
+                        loaded = running_config().as_deref() == Some(cfg.as_str());
+                    }
+                    if loaded {
+                        break;
+                    }
+                    eprintln!(
+                        "lb stand-in: HAProxy does not serve the config written {signals} signal(s) ago \
+                         after {RELOAD_CONFIRM:?}; signalling again"
+                    );
+                }
+                current = cfg;
             }
             child
         });
