@@ -14,5 +14,6 @@ mod render_cli;
 mod render_lib;
 mod sim;
 mod split;
+mod standin;
 mod status;
 mod support;
