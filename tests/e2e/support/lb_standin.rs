@@ -20,6 +20,8 @@
 //! are hand-written (not marathon-lb's `HAPROXY_HEAD`), and
 //! `/_haproxy_getpids` reads /proc instead of forking `pidof`.
 
+#![allow(clippy::print_stderr)]
+
 use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
