@@ -270,6 +270,10 @@ pub struct Machine {
     kill_from: String,
     /// Since when a kill has waited for old HAProxy processes to exit.
     old_haproxy_since: Option<Instant>,
+    /// Marathon's answer when creating the new app met a 409: either an
+    /// earlier create of ours went through (the next listing shows the app)
+    /// or the id belongs to an app outside the group, which no retry fixes.
+    create_conflict: Option<String>,
     finished: bool,
 }
 
@@ -287,6 +291,7 @@ impl Machine {
             last_failure: None,
             kill_from: String::new(),
             old_haproxy_since: None,
+            create_conflict: None,
             finished: false,
         }
     }
@@ -665,6 +670,19 @@ impl Machine {
             return Vec::new();
         };
         let Some(grower) = self.app(&goal.grower).cloned() else {
+            if let Some(conflict) = self.create_conflict.take() {
+                return vec![finish_stopped(
+                    ExitCode::AppCreate,
+                    format!(
+                        "Marathon already has an app {} outside deployment group {} ({conflict}); nothing was changed",
+                        goal.grower, self.config.group
+                    ),
+                    Some(format!(
+                        "give the app JSON another id, or remove the existing app with `dcos lb app remove {}` if it is no longer needed",
+                        goal.grower
+                    )),
+                )];
+            }
             if let Some(app) = self.new_app.clone() {
                 return self.request(Pending::Create, Action::Create(app));
             }
@@ -674,6 +692,7 @@ impl Machine {
                 None,
             )];
         };
+        self.create_conflict = None;
         let shrinker = goal
             .shrinker
             .as_deref()
@@ -1126,6 +1145,7 @@ impl Machine {
             return self.request(Pending::List, Action::ListGroup);
         }
         if pending == Pending::Create && failure.status == Some(409) {
+            self.create_conflict = Some(failure.message);
             return self.request(Pending::List, Action::ListGroup);
         }
         let key = self.progress.map(|(_, k)| k).unwrap_or_default();

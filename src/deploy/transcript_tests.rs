@@ -924,3 +924,49 @@ fn an_old_haproxy_worker_that_never_exits_stops_resumable_at_max_wait() {
     assert!(!run.transcript.contains("< Kill"), "{}", run.transcript);
     assert!(app_ids(&world).contains(&("/web-blue".to_string(), 3)));
 }
+
+/// Marathon answers every create with 409 because the id belongs to an app
+/// outside the group: one create, then a stop that names the app (before,
+/// the machine created again after every listing, without end).
+#[test]
+fn a_create_conflict_with_an_app_outside_the_group_stops_after_one_try() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    for n in 1..=100 {
+        world.faults.push((
+            "create",
+            n,
+            Failure {
+                status: Some(409),
+                message: "An app with id [/web-green] already exists.".into(),
+            },
+        ));
+    }
+    let mut m = Machine::new(config(Mode::Deploy(user_app())));
+    let run = run(&mut m, &mut world, never);
+    let Some(Outcome::Stopped {
+        code,
+        message,
+        hint,
+    }) = &run.outcome
+    else {
+        panic!("{}", run.transcript)
+    };
+    assert_eq!(*code, ExitCode::AppCreate);
+    assert_eq!(
+        message,
+        "Marathon already has an app /web-green outside deployment group web \
+         (An app with id [/web-green] already exists.); nothing was changed"
+    );
+    assert!(
+        hint.as_deref()
+            .is_some_and(|h| h.contains("dcos lb app remove /web-green")),
+        "{hint:?}"
+    );
+    assert_eq!(
+        run.transcript.matches("< Create").count(),
+        1,
+        "{}",
+        run.transcript
+    );
+}
