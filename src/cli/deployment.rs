@@ -62,6 +62,21 @@ pub fn cmd_deployment(
         DeploymentCommand::List(args) => list(ui, ctx, args),
         DeploymentCommand::Watch(args) => {
             let marathon = ctx.marathon()?;
+            let id = &args.deployment_id;
+            // Marathon lists only deployments in progress and forgets the
+            // finished ones: an id it does not list now cannot be told
+            // finished from never started, so it is not reported as finished.
+            if !marathon.deployments()?.iter().any(|d| &d.id == id) {
+                return Err(CliError::new(
+                    ExitCode::Failure,
+                    format!(
+                        "Marathon has no deployment {id} in progress: it never existed, or it finished \
+                         before this watch began (Marathon keeps no record of finished deployments)"
+                    ),
+                )
+                .hint("`dcos lb deployment list` shows the deployments in progress")
+                .into());
+            }
             wait_for_deployment(
                 ui,
                 &marathon,

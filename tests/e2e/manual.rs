@@ -312,3 +312,27 @@ fn app_add_from_stdin_prints_the_created_app_as_json() {
     let shown: Value = serde_json::from_str(&r.stdout).expect("json");
     assert_eq!(shown["cmd"], "sleep 100");
 }
+
+#[test]
+fn watching_a_deployment_marathon_does_not_list_fails_and_says_why() {
+    let sim = sim();
+    let home = home_for(&sim);
+    let r = run(home.cmd(&[
+        "deployment",
+        "watch",
+        "97c136bf-5a28-4821-9d94-480d9fbb01c8",
+        "--timeout",
+        "5",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "Marathon has no deployment 97c136bf-5a28-4821-9d94-480d9fbb01c8 in progress: it never \
+             existed, or it finished before this watch began"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("dcos lb deployment list"), "{}", r.stderr);
+    assert!(!r.stderr.contains("finished\n"), "{}", r.stderr);
+}
