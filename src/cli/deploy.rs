@@ -52,13 +52,13 @@ pub struct RunArgs {
     #[arg(short = 'f', long)]
     pub force: bool,
     /// Longest wait in seconds between two looks at Marathon (events end it sooner).
-    #[arg(short = 's', long, default_value_t = 5.0, value_name = "SECONDS")]
+    #[arg(short = 's', long, default_value_t = 5.0, value_name = "SECONDS", value_parser = positive_seconds)]
     pub step_delay: f64,
     /// Seconds without progress before stopping (resumable, exit 10).
-    #[arg(short = 'w', long, default_value_t = 300, value_name = "SECONDS")]
+    #[arg(short = 'w', long, default_value_t = 300, value_name = "SECONDS", value_parser = at_least_one::<u64>)]
     pub max_wait: u64,
     /// Grow the new app by this many instances per step instead of +50 %.
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", value_parser = at_least_one::<u32>)]
     pub linear_increase: Option<u32>,
     /// Start every new instance at once, then drain and kill old ones.
     #[arg(long)]
@@ -96,7 +96,7 @@ pub struct DeployArgs {
     #[arg(short = 'j', long = "json", value_name = "APP.json", num_args = 0..=1)]
     pub json: Option<Option<PathBuf>>,
     /// Instances the new app starts with.
-    #[arg(short = 'i', long, default_value_t = 1, value_name = "N")]
+    #[arg(short = 'i', long, default_value_t = 1, value_name = "N", value_parser = at_least_one::<u32>)]
     pub initial_instances: u32,
     /// Finish the group's deployment in progress.
     #[arg(short = 'r', long)]
@@ -143,6 +143,70 @@ pub fn cmd_deploy(ui: &mut Ui, ctx: &Context, args: &DeployArgs) -> anyhow::Resu
         new_instances: args.new_instances,
     };
     run_machine(ui, ctx, &args.run, job, ndjson)
+}
+
+/// A duration in seconds that is a finite number above 0.
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 => Ok(s),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds above 0 (for example 0.5 or 5)"
+        )),
+    }
+}
+
+/// A whole number of at least 1 (a count or a number of seconds).
+fn at_least_one<T: std::str::FromStr + From<u8> + PartialOrd>(text: &str) -> Result<T, String> {
+    match text.trim().parse::<T>() {
+        Ok(n) if n >= T::from(1) => Ok(n),
+        _ => Err(format!("{text:?} is not a whole number of at least 1")),
+    }
+}
+
+/// `--pre-kill-hook` names an executable file: found before the first
+/// write, not at the first kill with two apps running.
+fn check_hook(hook: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let problem = match fs_err::metadata(hook) {
+        Err(e) => format!("can't be run: {e}"),
+        Ok(m) if !m.is_file() => "is not a file".to_string(),
+        Ok(m) if m.permissions().mode() & 0o111 == 0 => {
+            format!("is not executable (chmod +x {})", hook.display())
+        }
+        Ok(_) => return Ok(()),
+    };
+    Err(CliError::new(
+        ExitCode::Usage,
+        format!(
+            "--pre-kill-hook {} {problem}; nothing was changed",
+            hook.display()
+        ),
+    )
+    .into())
+}
+
+/// Every marathon-lb answers its stats before a new app is created: a
+/// deploy cannot prove any drain through an LB it cannot read, so it would
+/// stop at the first kill with two apps running. (Runs that create nothing
+/// stop at that kill, with nothing left behind.)
+fn check_lbs_answer(lbs: &LbClient) -> anyhow::Result<()> {
+    let failed: Vec<String> = lbs
+        .stats()
+        .into_iter()
+        .filter_map(|(url, rows)| rows.err().map(|e| format!("{url} ({e})")))
+        .collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::new(
+        ExitCode::MarathonLb,
+        format!(
+            "marathon-lb could not be read: {}; nothing was changed",
+            failed.join(", ")
+        ),
+    )
+    .hint("check -l/--marathon-lb (or --lb-app), and that port 9090 of each instance answers")
+    .into())
 }
 
 /// Reads and parses an app JSON file.
@@ -251,6 +315,9 @@ pub fn run_machine(
             .hint("add -f/--force to run unattended")
             .into());
     }
+    if let Some(hook) = &args.pre_kill_hook {
+        check_hook(hook)?;
+    }
     let drain_metric = match (
         &args.drain_metric,
         &args.drain_metric_gauge,
@@ -299,12 +366,11 @@ pub fn run_machine(
     } else {
         args.lb.instances(ctx)?
     };
-    let mut io = LiveIo::new(
-        marathon.clone(),
-        LbClient::new(lb_http.clone(), urls),
-        group,
-        lb_http,
-    );
+    let lbs = LbClient::new(lb_http.clone(), urls);
+    if !args.dry_run && matches!(config.mode, Mode::Deploy(_)) {
+        check_lbs_answer(&lbs)?;
+    }
+    let mut io = LiveIo::new(marathon.clone(), lbs, group, lb_http);
     io.pre_kill_hook = args.pre_kill_hook.clone();
     io.drain_metric = drain_metric;
     let (sender, inbox) = mpsc::channel();

@@ -89,10 +89,36 @@ pub fn validate(app: &Value) -> Result<String, PlanError> {
     let alt = labels.get(labels::DEPLOYMENT_ALT_PORT).ok_or_else(|| {
         PlanError::Missing("Please define the HAPROXY_DEPLOYMENT_ALT_PORT label".into())
     })?;
+    let Value::String(alt_text) = alt else {
+        return Err(PlanError::Invalid(format!(
+            "HAPROXY_DEPLOYMENT_ALT_PORT is {alt}, but Marathon takes only strings as label values: \
+             write \"HAPROXY_DEPLOYMENT_ALT_PORT\": \"{alt}\""
+        )));
+    };
     match label_number(alt) {
-        Some(port) if port > 0 => Ok(group.to_string()),
-        _ => Err(PlanError::Invalid(format!(
-            "HAPROXY_DEPLOYMENT_ALT_PORT must be a port number, not {alt}"
+        Some(port @ 1..=65_535) => port,
+        _ => {
+            return Err(PlanError::Invalid(format!(
+                "HAPROXY_DEPLOYMENT_ALT_PORT must be a port number from 1 to 65535, not {alt_text:?}"
+            )));
+        }
+    };
+    validate_instances(app)?;
+    Ok(group.to_string())
+}
+
+/// The largest `instances` Marathon accepts (a 32-bit signed integer).
+const MAX_INSTANCES: u64 = i32::MAX as u64;
+
+/// `instances`, when given, is a whole number Marathon accepts: anything
+/// else would be refused by Marathon after the deploy began, or read here
+/// as some other number.
+fn validate_instances(app: &Value) -> Result<(), PlanError> {
+    match app.get("instances") {
+        None => Ok(()),
+        Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n <= MAX_INSTANCES) => Ok(()),
+        Some(found) => Err(PlanError::Invalid(format!(
+            "\"instances\" must be a whole number from 0 to {MAX_INSTANCES}, not {found}"
         ))),
     }
 }

@@ -102,3 +102,160 @@ fn dry_run_prints_the_final_app_and_the_plan_and_sends_nothing() {
     sim.assert_nothing_written();
     assert!(sim.app("/web-blue").is_none());
 }
+
+/// A bad input: what it is, the app JSON, extra flags, the exit code and
+/// the words the refusal must contain.
+type BadInput<'a> = (&'a str, String, Vec<&'a str>, i32, Vec<&'a str>);
+
+/// Numbers, labels, flags, the hook and the LBs are checked before the
+/// first write: each bad one is refused with what to fix and nothing sent
+/// (before, some were rewritten silently and others were found only after
+/// the new app was created).
+#[test]
+fn every_checkable_input_is_refused_before_the_first_write() {
+    let (sim, home) = world();
+    let labels = json!({"HAPROXY_DEPLOYMENT_GROUP": "web", "HAPROXY_DEPLOYMENT_ALT_PORT": "10081"});
+    let with = |key: &str, value: Value| {
+        let mut app = zdd_app(labels.clone());
+        app[key] = value;
+        app.to_string()
+    };
+    let with_alt = |alt: Value| {
+        zdd_app(json!({"HAPROXY_DEPLOYMENT_GROUP": "web", "HAPROXY_DEPLOYMENT_ALT_PORT": alt}))
+            .to_string()
+    };
+    let good = zdd_app(labels.clone()).to_string();
+    let plain = home.file("hook-not-executable", "#!/bin/sh\nexit 0\n");
+    let plain = plain.to_str().unwrap().to_string();
+    let cases: Vec<BadInput> = vec![
+        (
+            "instances as text",
+            with("instances", json!("two")),
+            vec![],
+            3,
+            vec!["\"instances\" must be a whole number", "\"two\""],
+        ),
+        (
+            "negative instances",
+            with("instances", json!(-1)),
+            vec![],
+            3,
+            vec!["\"instances\" must be a whole number", "-1"],
+        ),
+        (
+            "fractional instances",
+            with("instances", json!(1.5)),
+            vec![],
+            3,
+            vec!["\"instances\"", "1.5"],
+        ),
+        (
+            "null instances",
+            with("instances", Value::Null),
+            vec![],
+            3,
+            vec!["\"instances\"", "null"],
+        ),
+        (
+            "10^12 instances",
+            with("instances", json!(1_000_000_000_000_u64)),
+            vec![],
+            3,
+            vec!["from 0 to 2147483647", "1000000000000"],
+        ),
+        (
+            "ALT_PORT as a JSON number",
+            with_alt(json!(10081)),
+            vec![],
+            3,
+            vec![
+                "only strings as label values",
+                "\"HAPROXY_DEPLOYMENT_ALT_PORT\": \"10081\"",
+            ],
+        ),
+        (
+            "ALT_PORT out of range",
+            with_alt(json!("70000")),
+            vec![],
+            3,
+            vec!["from 1 to 65535", "70000"],
+        ),
+        (
+            "ALT_PORT zero",
+            with_alt(json!("0")),
+            vec![],
+            3,
+            vec!["from 1 to 65535"],
+        ),
+        ("-w 0", good.clone(), vec!["-w", "0"], 2, vec!["--max-wait"]),
+        (
+            "-i 0",
+            good.clone(),
+            vec!["-i", "0"],
+            2,
+            vec!["--initial-instances"],
+        ),
+        (
+            "--linear-increase 0",
+            good.clone(),
+            vec!["--linear-increase", "0"],
+            2,
+            vec!["--linear-increase"],
+        ),
+        (
+            "-s 0",
+            good.clone(),
+            vec!["-s", "0"],
+            2,
+            vec!["--step-delay", "above 0"],
+        ),
+        (
+            "-s nan",
+            good.clone(),
+            vec!["-s", "NaN"],
+            2,
+            vec!["--step-delay", "above 0"],
+        ),
+        (
+            "a missing hook",
+            good.clone(),
+            vec!["--pre-kill-hook", "/nonexistent/hook"],
+            2,
+            vec![
+                "--pre-kill-hook /nonexistent/hook can't be run",
+                "nothing was changed",
+            ],
+        ),
+        (
+            "a hook that is not executable",
+            good.clone(),
+            vec!["--pre-kill-hook", plain.as_str()],
+            2,
+            vec!["is not executable", "chmod +x"],
+        ),
+        (
+            "an unreachable -l",
+            good.clone(),
+            vec![],
+            5,
+            vec![
+                "marathon-lb could not be read: http://127.0.0.1:9",
+                "nothing was changed",
+            ],
+        ),
+    ];
+    for (what, app, extra, code, words) in cases {
+        let mut flags = vec!["-f", "--timeout", "5"];
+        flags.extend(extra);
+        let result = deploy(&home, "case.json", &app, &flags);
+        assert_eq!(result.code, code, "{what}: stderr: {}", result.stderr);
+        for word in words {
+            assert!(
+                result.stderr.contains(word),
+                "{what}: {word:?} missing from: {}",
+                result.stderr
+            );
+        }
+        sim.assert_nothing_written();
+    }
+}
