@@ -12,7 +12,7 @@ use crate::cli::lb_args::LbArgs;
 use crate::cli::output_args::OutputArgs;
 use crate::context::Context;
 use crate::deploy::plan;
-use crate::error::ExitCode;
+use crate::error::{CliError, ExitCode};
 use crate::lb::client::LbClient;
 use crate::lb::stats::{self, StatsRow};
 use crate::marathon::client::AppQuery;
@@ -253,6 +253,17 @@ pub fn cmd_status(ui: &mut Ui, ctx: &Context, args: &StatusArgs) -> anyhow::Resu
             {
                 groups.entry(group.to_string()).or_default().push(app);
             }
+        }
+        if let Some(group) = &args.group
+            && groups.is_empty()
+            && printed == 0
+        {
+            return Err(CliError::new(
+                ExitCode::Failure,
+                format!("no app in Marathon has HAPROXY_DEPLOYMENT_GROUP={group}"),
+            )
+            .hint("`dcos lb status` without a group lists every deployment group")
+            .into());
         }
         let lb_rows: Vec<(String, Result<Vec<StatsRow>, String>)> = lb
             .stats()

@@ -272,3 +272,18 @@ fn status_of_a_stuck_group_shows_the_drained_server_and_watch_is_bounded() {
     let refused = h.output(&["status", "--count", "2"]);
     assert_eq!(refused.status.code(), Some(2), "--count needs --watch");
 }
+
+/// A group no app belongs to is an error that says so (a typo must not look
+/// like an empty, healthy group).
+#[test]
+fn status_of_a_group_no_app_has_fails_and_names_it() {
+    let Some(h) = Harness::new(1) else { return };
+    let output = h.output(&["status", "no-such-group"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("no app in Marathon has HAPROXY_DEPLOYMENT_GROUP=no-such-group"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+}
