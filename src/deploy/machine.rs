@@ -1144,6 +1144,20 @@ impl Machine {
         if pending == Pending::Delete && failure.status == Some(404) {
             return self.request(Pending::List, Action::ListGroup);
         }
+        if pending == Pending::List && self.goal.is_none() && failure.status.is_none() {
+            // The first look at Marathon: nothing was changed, and a
+            // Marathon that cannot be reached now is a wrong -m or cluster
+            // far more often than a blip worth waiting --max-wait for.
+            return vec![finish_stopped(
+                ExitCode::Marathon,
+                format!(
+                    "{} failed: {}; nothing was changed",
+                    pending.describe(),
+                    failure.message
+                ),
+                None,
+            )];
+        }
         if pending == Pending::Create && failure.status == Some(409) {
             self.create_conflict = Some(failure.message);
             return self.request(Pending::List, Action::ListGroup);

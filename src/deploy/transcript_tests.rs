@@ -970,3 +970,40 @@ fn a_create_conflict_with_an_app_outside_the_group_stops_after_one_try() {
         run.transcript
     );
 }
+
+/// A Marathon that cannot be reached at the first look stops the run at
+/// once (exit 6), not after --max-wait of retries.
+#[test]
+fn an_unreachable_marathon_at_the_first_look_stops_at_once() {
+    let mut world = World::new();
+    world.faults.push((
+        "list",
+        1,
+        Failure {
+            status: None,
+            message: "Marathon at http://m:8080 is unreachable (connection refused)".into(),
+        },
+    ));
+    let mut m = Machine::new(config(Mode::Deploy(user_app())));
+    let run = run(&mut m, &mut world, never);
+    let Some(Outcome::Stopped {
+        code,
+        message,
+        hint,
+    }) = &run.outcome
+    else {
+        panic!("{}", run.transcript)
+    };
+    assert_eq!(*code, ExitCode::Marathon);
+    assert!(
+        message.ends_with("(connection refused); nothing was changed"),
+        "{message}"
+    );
+    assert!(hint.is_none());
+    assert_eq!(
+        run.transcript.matches("< ListGroup").count(),
+        1,
+        "{}",
+        run.transcript
+    );
+}

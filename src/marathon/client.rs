@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use reqwest::blocking::{Client, Response};
@@ -24,7 +24,9 @@ use crate::marathon::app_id::{api_url, normalize};
 use crate::marathon::events::{EventParser, EventStream, MarathonEvent};
 use crate::marathon::types::{App, Deployment, DeploymentResult, MarathonInfo, Task};
 
-/// Attempts for an idempotent GET (the first try included).
+/// Attempts for an idempotent GET (the first try included). Retries fit
+/// inside the request's `--timeout`: the timeout bounds the whole request,
+/// and a try that timed out is not repeated.
 const GET_ATTEMPTS: u32 = 3;
 /// The first retry delay; doubled after each try.
 const RETRY_DELAY: Duration = Duration::from_millis(300);
@@ -445,10 +447,15 @@ impl MarathonClient {
             .ensure_token(&inner.api)
             .map_err(MarathonError::Auth)?;
         let idempotent = method == Method::GET;
+        let deadline = Instant::now() + inner.timeout;
         let mut attempt = 1;
         let mut relogged = false;
         loop {
-            let mut request = inner.api.request(method.clone(), url.clone());
+            let left = deadline.saturating_duration_since(Instant::now());
+            let mut request = inner
+                .api
+                .request(method.clone(), url.clone())
+                .timeout(left.max(MIN_TRY));
             if let Some(header) = inner.auth.header_for(&url) {
                 request = request.header(AUTHORIZATION, header);
             }
@@ -456,11 +463,13 @@ impl MarathonClient {
                 request = request.json(body);
             }
             tracing::debug!(method = %method, url = %display_url(&url), attempt, "request");
-            let retry = idempotent && attempt < GET_ATTEMPTS;
+            let retry = idempotent
+                && attempt < GET_ATTEMPTS
+                && Instant::now() + retry_pause(attempt) + MIN_TRY < deadline;
             match request.send() {
                 Err(err) => {
                     let kind = classify(&err);
-                    if retry && kind != TransportKind::Tls {
+                    if retry && !matches!(kind, TransportKind::Tls | TransportKind::Timeout) {
                         pause(attempt);
                         attempt += 1;
                         continue;
@@ -488,8 +497,15 @@ impl MarathonClient {
     }
 }
 
+/// The shortest try worth starting: below it a retry would only time out.
+const MIN_TRY: Duration = Duration::from_millis(200);
+
+fn retry_pause(attempt: u32) -> Duration {
+    RETRY_DELAY * 2u32.pow(attempt.saturating_sub(1))
+}
+
 fn pause(attempt: u32) {
-    thread::sleep(RETRY_DELAY * 2u32.pow(attempt.saturating_sub(1)));
+    thread::sleep(retry_pause(attempt));
 }
 
 fn app_what(id: &str) -> String {

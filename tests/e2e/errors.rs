@@ -239,3 +239,47 @@ fn killing_unknown_tasks_is_reported() {
         r.stderr
     );
 }
+
+/// `--timeout` bounds a whole request, retries included: against a
+/// Marathon that accepts connections and never answers, `--timeout 3` ends
+/// after one try of 3 s (before, three tries and their pauses took 10 s).
+/// The bound below is the timeout twice over plus process start-up, room
+/// for a loaded machine that still fails the old behaviour.
+#[test]
+fn the_request_timeout_bounds_the_request_with_its_retries() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    let home = TestHome::new();
+    let started = std::time::Instant::now();
+    let r = run(home.cmd(&["app", "list", "-m", &url, "--timeout", "3"]));
+    let took = started.elapsed();
+    assert_error(&r, 6, "timed out");
+    assert!(
+        took < Duration::from_secs(3 * 2 + 2),
+        "--timeout 3 took {took:?}: {}",
+        r.stderr
+    );
+    drop(silent);
+}
+
+/// A deploy whose Marathon cannot be reached stops at the first look with
+/// exit 6, not after `--max-wait` of retries.
+#[test]
+fn a_deploy_against_an_unreachable_marathon_stops_at_once() {
+    let home = TestHome::new();
+    let app = serde_json::json!({"id": "/web", "labels": {
+        "HAPROXY_DEPLOYMENT_GROUP": "web", "HAPROXY_DEPLOYMENT_ALT_PORT": "10081"}});
+    let file = home.file("web.json", &app.to_string());
+    let r = run(home.cmd(&[
+        "deploy",
+        path(&file),
+        "-m",
+        "http://127.0.0.1:9",
+        "-l",
+        "http://127.0.0.1:9",
+        "-f",
+        "--dry-run",
+    ]));
+    assert_error(&r, 6, "nothing was changed");
+    assert!(r.stderr.contains("127.0.0.1:9"), "{}", r.stderr);
+}
