@@ -214,12 +214,12 @@ fn started_at(m: &MergedApp<'_>) -> Result<Stamp, RenderError> {
     let labels = labels_of(m.app, &m.id)?;
     match labels.get("HAPROXY_DEPLOYMENT_STARTED_AT") {
         None => Ok(Stamp::MIN),
-        Some(v) => Stamp::parse(v).ok_or_else(|| {
+        Some(v) => Stamp::parse(v).map_err(|why| {
             bad_label(
                 &m.id,
                 "HAPROXY_DEPLOYMENT_STARTED_AT",
                 v,
-                "not an ISO 8601 date",
+                format!("not a date dateutil reads: {why}"),
             )
         }),
     }
@@ -232,11 +232,11 @@ fn last_scaling_at(m: &MergedApp<'_>) -> Result<Stamp, RenderError> {
         .as_ref()
         .and_then(|vi| vi.last_scaling_at.as_deref())
         .ok_or_else(|| missing(&m.id, "versionInfo.lastScalingAt"))?;
-    Stamp::parse(v).ok_or_else(|| {
+    Stamp::parse(v).map_err(|why| {
         bad_field(
             &m.id,
             "versionInfo.lastScalingAt",
-            format!("{v:?} is not an ISO 8601 date"),
+            format!("{v:?} is not a date dateutil reads: {why}"),
         )
     })
 }
