@@ -290,7 +290,7 @@ fn merge_pair<'a>(prev: MergedApp<'a>, cur: MergedApp<'a>) -> Result<MergedApp<'
         let v = labels_of(new.app, &new.id)?
             .get(label)
             .ok_or_else(|| missing(&new.id, &format!("labels.{label}")))?;
-        py_int(v).ok_or_else(|| bad_label(&new.id, label, v, "not an integer"))?
+        py_int(v).map_err(|why| bad_label(&new.id, label, v, why))?
     } else {
         1
     };
@@ -571,7 +571,7 @@ fn apply_label<'a>(
     key: &str,
     v: &'a str,
 ) -> Result<(), RenderError> {
-    let int = |v: &str| py_int(v).ok_or_else(|| bad_label(svc.app_id, key, v, "not an integer"));
+    let int = |v: &str| py_int(v).map_err(|why| bad_label(svc.app_id, key, v, why));
     match name {
         "AUTH" => {
             let parts: Vec<&str> = v.split(':').collect();
