@@ -16,7 +16,7 @@ use super::pyfmt::truthy;
 
 /// A parsed `/v2/apps` body, ready for [`super::render`]; its strings
 /// borrow from the input where they need no unescaping.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Apps<'a> {
     /// Boxed: an `App` is 224 bytes, and the list grows by copies while
     /// parsed (its length is not known up front).
@@ -24,8 +24,35 @@ pub struct Apps<'a> {
         clippy::vec_box,
         reason = "the list's growth copies 8 bytes per app, not 224"
     )]
-    #[serde(borrow)]
     apps: Option<Vec<Box<App<'a>>>>,
+}
+
+/// What `--apps` and Marathon give: an object whose `apps` member is the
+/// list (marathon-lb reads `body['apps']`, so a list, or a list holding
+/// the list, is refused); when `apps` repeats the last one counts, as in
+/// Python's `json`.
+impl<'de: 'a, 'a> Deserialize<'de> for Apps<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Apps<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Marathon /v2/apps body, an object {\"apps\": [...]}")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Apps<'a>, A::Error> {
+                let mut apps = None;
+                while let Some(key) = map.next_key::<Text<'a>>()? {
+                    if key.0 == "apps" {
+                        apps = map.next_value()?;
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(Apps { apps })
+            }
+        }
+        d.deserialize_map(V(PhantomData))
+    }
 }
 
 impl<'a> Apps<'a> {

@@ -252,30 +252,52 @@ pub(crate) fn label_bool(s: &str) -> bool {
     matches!(s.to_lowercase().as_str(), "true" | "t" | "yes" | "y")
 }
 
-/// Python `int()` of a string: surrounding whitespace, one sign, ASCII
-/// digits with single `_` between digits. `None` where Python raises (or
-/// the value does not fit an `i64`).
-pub(crate) fn py_int(s: &str) -> Option<i64> {
+/// Python `int()` of a string: surrounding whitespace, one sign, decimal
+/// digits of any script (Unicode category Nd, as `int()` reads them) with
+/// single `_` between digits. `Err` says why: Python raises, or the value
+/// does not fit an `i64` (Python's `int` has no limit; render has not).
+pub(crate) fn py_int(s: &str) -> Result<i64, &'static str> {
     let t = s.trim();
     let (neg, body) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),
         _ => (false, t),
     };
+    const INVALID: &str = "not an integer";
     if body.is_empty() || body.starts_with('_') || body.ends_with('_') || body.contains("__") {
-        return None;
+        return Err(INVALID);
     }
-    let mut n: i64 = 0;
-    for c in body.bytes() {
-        match c {
-            b'_' => {}
-            b'0'..=b'9' => {
-                n = n.checked_mul(10)?.checked_add(i64::from(c - b'0'))?;
-            }
-            _ => return None,
-        }
+    let digits = body.chars().filter(|&c| c != '_').map(decimal_digit);
+    let mut n: Option<i64> = Some(0);
+    for d in digits {
+        let d = d.ok_or(INVALID)?;
+        n = n.and_then(|n| n.checked_mul(10)?.checked_add(d));
     }
-    Some(if neg { -n } else { n })
+    let n = n.ok_or("an integer beyond 64 bits, which render does not handle")?;
+    Ok(if neg { -n } else { n })
+}
+
+/// The first code point of each run of ten decimal digits 0–9 (Unicode
+/// category Nd, Unicode 14 as in Python's `unicodedata`): every Nd
+/// character is one of these plus its value.
+const DIGIT_ZEROS: [u32; 66] = [
+    0x0030, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
+    0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80,
+    0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0,
+    0xFF10, 0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0,
+    0x11650, 0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0,
+    0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+];
+
+/// The value of a decimal digit of any script; `None` for anything else
+/// (superscripts and Roman numerals are numeric but not Nd).
+fn decimal_digit(c: char) -> Option<i64> {
+    if c.is_ascii_digit() {
+        return Some(i64::from(u32::from(c) - 0x30));
+    }
+    let cp = u32::from(c);
+    let zero = DIGIT_ZEROS[DIGIT_ZEROS.partition_point(|&z| z <= cp).checked_sub(1)?];
+    (cp - zero < 10).then(|| i64::from(cp - zero))
 }
 
 /// Python `int()` of a JSON value (numbers truncate, strings parse).
@@ -287,7 +309,7 @@ pub(crate) fn py_int_value(v: &Value) -> Option<i64> {
                 .filter(|f| f.is_finite() && f.abs() < 9.2e18)
                 .map(|f| f.trunc() as i64)
         }),
-        Value::String(s) => py_int(s),
+        Value::String(s) => py_int(s).ok(),
         _ => None,
     }
 }
@@ -939,12 +961,34 @@ mod tests {
             s.push(' ');
         }
         assert_eq!(s, "10.0 0.5 1e+20 1.5e-07 0.0001 123456789012345.6 -2.25 ");
-        assert_eq!(py_int(" +1_000 "), Some(1000));
-        assert_eq!(py_int("-7"), Some(-7));
-        assert_eq!(py_int("007"), Some(7));
-        for bad in ["", "1.5", "_1", "1__0", "0x10", "1_", "abc", "+"] {
-            assert_eq!(py_int(bad), None, "{bad}");
+        assert_eq!(py_int(" +1_000 "), Ok(1000));
+        assert_eq!(py_int("-7"), Ok(-7));
+        assert_eq!(py_int("007"), Ok(7));
+        // Python: int('\u0661\u0662') == 12, int('\uff11\uff10') == 10,
+        // int('\U0001d7ce\U0001d7d7') == 9, int('\u0967_\u0968') == 12,
+        // int(' \u0665 ') == 5, int('1\u06f0') == 10; int('\u00b2') and
+        // int('\u2160') raise ValueError.
+        assert_eq!(py_int("\u{661}\u{662}"), Ok(12));
+        assert_eq!(py_int("\u{ff11}\u{ff10}"), Ok(10));
+        assert_eq!(py_int("\u{1d7ce}\u{1d7d7}"), Ok(9));
+        assert_eq!(py_int("\u{967}_\u{968}"), Ok(12));
+        assert_eq!(py_int(" \u{665} "), Ok(5));
+        assert_eq!(py_int("1\u{6f0}"), Ok(10));
+        assert_eq!(py_int("-\u{1fbf9}"), Ok(-9));
+        for bad in ["\u{b2}", "\u{2160}", "\u{65f}", "\u{66a}", "\u{1fbfa}"] {
+            assert_eq!(py_int(bad), Err("not an integer"), "{bad:?}");
         }
+        for bad in ["", "1.5", "_1", "1__0", "0x10", "1_", "abc", "+"] {
+            assert_eq!(py_int(bad), Err("not an integer"), "{bad}");
+        }
+        // int('9223372036854775807') fits; one more and Python still
+        // reads it, render says it cannot; a bad digit after it is still
+        // Python's ValueError.
+        assert_eq!(py_int("9223372036854775807"), Ok(i64::MAX));
+        let big = Err("an integer beyond 64 bits, which render does not handle");
+        assert_eq!(py_int("9223372036854775808"), big);
+        assert_eq!(py_int("-\u{661}00000000000000000000"), big);
+        assert_eq!(py_int("99999999999999999999x"), Err("not an integer"));
         assert!(label_bool("YES") && label_bool("t") && !label_bool("1") && !label_bool(""));
         assert!(eq_int(&json!(0.0), 0) && eq_int(&json!(true), 1) && !eq_int(&json!("0"), 0));
         assert!(truthy(&json!("x")) && !truthy(&json!(0)) && !truthy(&json!({})));

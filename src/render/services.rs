@@ -214,12 +214,12 @@ fn started_at(m: &MergedApp<'_>) -> Result<Stamp, RenderError> {
     let labels = labels_of(m.app, &m.id)?;
     match labels.get("HAPROXY_DEPLOYMENT_STARTED_AT") {
         None => Ok(Stamp::MIN),
-        Some(v) => Stamp::parse(v).ok_or_else(|| {
+        Some(v) => Stamp::parse(v).map_err(|why| {
             bad_label(
                 &m.id,
                 "HAPROXY_DEPLOYMENT_STARTED_AT",
                 v,
-                "not an ISO 8601 date",
+                format!("not a date dateutil reads: {why}"),
             )
         }),
     }
@@ -232,11 +232,11 @@ fn last_scaling_at(m: &MergedApp<'_>) -> Result<Stamp, RenderError> {
         .as_ref()
         .and_then(|vi| vi.last_scaling_at.as_deref())
         .ok_or_else(|| missing(&m.id, "versionInfo.lastScalingAt"))?;
-    Stamp::parse(v).ok_or_else(|| {
+    Stamp::parse(v).map_err(|why| {
         bad_field(
             &m.id,
             "versionInfo.lastScalingAt",
-            format!("{v:?} is not an ISO 8601 date"),
+            format!("{v:?} is not a date dateutil reads: {why}"),
         )
     })
 }
@@ -290,7 +290,7 @@ fn merge_pair<'a>(prev: MergedApp<'a>, cur: MergedApp<'a>) -> Result<MergedApp<'
         let v = labels_of(new.app, &new.id)?
             .get(label)
             .ok_or_else(|| missing(&new.id, &format!("labels.{label}")))?;
-        py_int(v).ok_or_else(|| bad_label(&new.id, label, v, "not an integer"))?
+        py_int(v).map_err(|why| bad_label(&new.id, label, v, why))?
     } else {
         1
     };
@@ -571,7 +571,7 @@ fn apply_label<'a>(
     key: &str,
     v: &'a str,
 ) -> Result<(), RenderError> {
-    let int = |v: &str| py_int(v).ok_or_else(|| bad_label(svc.app_id, key, v, "not an integer"));
+    let int = |v: &str| py_int(v).map_err(|why| bad_label(svc.app_id, key, v, why));
     match name {
         "AUTH" => {
             let parts: Vec<&str> = v.split(':').collect();

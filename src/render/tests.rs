@@ -343,6 +343,35 @@ fn required_fields() {
     ));
 }
 
+/// marathon-lb reads `body['apps']`: a list of apps, or a list holding the
+/// apps list, is refused, and the message says what was expected.
+#[test]
+fn only_an_apps_object_is_a_body() {
+    let app = r#"{"id": "/a", "labels": {"HAPROXY_GROUP": "external"}, "tasks": []}"#;
+    for (body, found) in [
+        (format!("[{app}]"), "sequence"),
+        (format!("[[{app}]]"), "sequence"),
+        ("\"apps\"".to_string(), "string \"apps\""),
+    ] {
+        let Err(RenderError::Json(message)) = Apps::from_slice(body.as_bytes()) else {
+            panic!("{body} was accepted");
+        };
+        assert!(
+            message.starts_with(&format!(
+                "invalid type: {found}, expected a Marathon /v2/apps body, an object {{\"apps\": [...]}}"
+            )),
+            "{message}"
+        );
+    }
+    let twice = format!(r#"{{"apps": [], "apps": [{app}], "other": 1}}"#);
+    let apps = Apps::from_slice(twice.as_bytes()).expect("parse");
+    assert_eq!(apps.list().expect("apps").len(), 1);
+    let value: serde_json::Value = serde_json::from_str(&format!("[{app}]")).expect("json");
+    assert!(
+        matches!(Apps::from_value(&value), Err(RenderError::Json(m)) if m.starts_with("invalid type: sequence"))
+    );
+}
+
 #[test]
 fn health_checks_http_tcp_command_and_port_index() {
     let mut app = host_app(
