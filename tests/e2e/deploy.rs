@@ -12,6 +12,10 @@ use serde_json::json;
 use crate::support::harness::{Harness, owned, report};
 use crate::support::marathon_sim::Fault;
 
+/// The bound of one deploy run: at most 5 instances, each step a task start
+/// (≈ 1 s), a first passing check (1 s) and an HAProxy reload (confirmed by
+/// the stand-in within 2 s), about 4 s a step and at most 6 steps, so ≈ 25 s;
+/// 90 s leave room for a loaded 2-core machine while a hang still ends.
 const LIMIT: Duration = Duration::from_secs(90);
 
 #[test]

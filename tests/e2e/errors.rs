@@ -111,7 +111,7 @@ fn unknown_apps_are_named_and_nothing_is_written() {
 fn a_deployment_lock_names_the_deployment_and_suggests_force() {
     let (sim, home) = setup();
     sim.create_app(web_app("/locked", 1));
-    assert!(sim.wait_for_deployments(Duration::from_secs(30)));
+    sim.await_deployments(Duration::from_secs(30));
     sim.inject(Fault::locked().on("PUT", "/v2/apps"));
     let r = run(home.cmd(&["app", "scale", "/locked", "3"]));
     assert_eq!(r.code, 6, "{}", r.stderr);

@@ -14,6 +14,8 @@ use serde_json::{Value, json};
 use crate::support::harness::{Harness, owned, report};
 use crate::support::marathon_sim::{Recorded, wait_until};
 
+/// The bound of one run: as for deploy (tests/e2e/deploy.rs), ≈ 25 s of
+/// steps at most, with room for a loaded 2-core machine.
 const LIMIT: Duration = Duration::from_secs(90);
 
 /// The task ids of an app in the simulator, sorted.

@@ -42,7 +42,7 @@ fn task_ids(home: &TestHome, app: &str) -> Vec<String> {
 fn blue_green_by_hand_ends_with_only_green() {
     let sim = sim();
     sim.create_app(web_app("/blue-myapp", 2));
-    assert!(sim.wait_for_deployments(WAIT));
+    sim.await_deployments(WAIT);
     let home = home_for(&sim);
 
     // 1. add green with one instance
@@ -76,6 +76,10 @@ fn blue_green_by_hand_ends_with_only_green() {
         ],
         "field order kept"
     );
+
+    // Marathon locks the app until the add's deployment ends (a scale sent
+    // earlier is refused with 409): the manual procedure waits for it.
+    sim.await_deployments(WAIT);
 
     // 2. scale green up and wait for the deployment
     let r = ok(
@@ -152,7 +156,7 @@ fn blue_green_by_hand_ends_with_only_green() {
     for (left, task) in [(1, &blue[0]), (0, &blue[1])] {
         let r = ok(&home, &["task", "kill", "--scale", "--yes", task]);
         assert!(r.stderr.contains("Created deployment: "), "{}", r.stderr);
-        assert!(sim.wait_for_deployments(WAIT));
+        sim.await_deployments(WAIT);
         assert_eq!(sim.app("/blue-myapp").expect("blue")["instances"], left);
     }
     let kills: Vec<_> = sim
@@ -165,7 +169,7 @@ fn blue_green_by_hand_ends_with_only_green() {
 
     // 6. remove blue
     ok(&home, &["app", "remove", "/blue-myapp", "--yes"]);
-    assert!(sim.wait_for_deployments(WAIT));
+    sim.await_deployments(WAIT);
     assert!(sim.app("/blue-myapp").is_none());
     let green = sim.app("/green-myapp").expect("green");
     assert_eq!(green["instances"], 2);

@@ -4,7 +4,9 @@
 use crate::support::marathon_sim::auth::{
     SERVICE_ACCOUNT_PRIVATE_KEY, SERVICE_ACCOUNT_PUBLIC_KEY, sign_login_jwt,
 };
-use crate::support::marathon_sim::{Fault, MarathonSim, ServiceAccount, SimConfig, wait_until};
+use crate::support::marathon_sim::{
+    Fault, MarathonSim, ServiceAccount, SimConfig, wait_for, wait_until,
+};
 use reqwest::blocking::{Client, Response};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
@@ -15,7 +17,10 @@ use std::time::{Duration, Instant};
 
 /// Durations in app definitions run ten times faster.
 const SCALE: f64 = 0.1;
-/// Upper bound for every wait.
+/// Upper bound for every wait: what is awaited is one simulated deployment
+/// or task change at time scale 0.1 (a task starts in well under a second;
+/// a 5 s grace period and 1 s checks become 0.5 s and 0.1 s), about a
+/// second in all; 15 s leave ten times that for a loaded 2-core machine.
 const WAIT: Duration = Duration::from_secs(15);
 
 fn start() -> MarathonSim {
@@ -38,7 +43,7 @@ fn start_slow(delay_ms: u64) -> MarathonSim {
 fn running(app: Value) -> MarathonSim {
     let sim = start();
     sim.create_app(app);
-    assert!(sim.wait_for_deployments(WAIT), "{:?}", sim.deployments());
+    sim.await_deployments(WAIT);
     sim
 }
 
@@ -169,11 +174,7 @@ fn create_runs_real_healthy_tasks_behind_a_locking_deployment() {
         staged["tasks"][0].get("healthCheckResults").is_none(),
         "no results before the first check"
     );
-    assert!(
-        sim.wait_for_deployments(WAIT),
-        "deployment never finished: {:?}",
-        sim.deployments()
-    );
+    sim.await_deployments(WAIT);
     let app = get(&format!("{}/v2/apps/shop/web", sim.url()))["app"].clone();
     assert_eq!(
         (app["tasksRunning"].as_u64(), app["tasksHealthy"].as_u64()),
@@ -210,7 +211,7 @@ fn create_runs_real_healthy_tasks_behind_a_locking_deployment() {
 fn force_replaces_the_deployment_and_restarts_every_task() {
     let sim = start_slow(300);
     let first = sim.create_app(web_app("/api", 2));
-    assert!(wait_until(WAIT, || sim.tasks("/api").len() == 2));
+    wait_for("2 tasks of /api", WAIT, || sim.tasks("/api").len() == 2);
     let (status, header, body) = call(
         "PUT",
         &format!("{}/service/marathon/v2/apps/api?force=true", sim.url()),
@@ -234,7 +235,7 @@ fn force_replaces_the_deployment_and_restarts_every_task() {
         "RestartApplication"
     );
 
-    assert!(sim.wait_for_deployments(WAIT), "{:?}", sim.deployments());
+    sim.await_deployments(WAIT);
     let app = sim.app("api").expect("app");
     let config_version = &app["versionInfo"]["lastConfigChangeAt"];
     assert_eq!(app["version"], *config_version);
@@ -259,9 +260,9 @@ fn unhealthy_app_never_finishes_until_its_health_endpoint_recovers() {
     let sim = start();
     sim.set_app_health("/sick", false);
     let deployment = sim.create_app(web_app("/sick", 1));
-    assert!(wait_until(WAIT, || sim
-        .app("/sick")
-        .is_some_and(|a| a["tasksUnhealthy"] == 1)));
+    wait_for("/sick to count 1 unhealthy task", WAIT, || {
+        sim.app("/sick").is_some_and(|a| a["tasksUnhealthy"] == 1)
+    });
     let task = sim.tasks("/sick")[0].clone();
     assert_eq!(task["healthCheckResults"][0]["alive"], false);
     thread::sleep(Duration::from_millis(500));
@@ -272,7 +273,7 @@ fn unhealthy_app_never_finishes_until_its_health_endpoint_recovers() {
     );
 
     sim.set_app_health("/sick", true);
-    assert!(sim.wait_for_deployments(WAIT));
+    sim.await_deployments(WAIT);
     assert_eq!(sim.app("/sick").expect("app")["tasksHealthy"], 1);
 }
 
@@ -306,7 +307,7 @@ fn scaling_and_killing_tasks_follow_marathon() {
         sim.deployments()[0]["steps"],
         json!([{ "actions": [{ "action": "ScaleApplication", "app": "/worker" }] }])
     );
-    assert!(sim.wait_for_deployments(WAIT));
+    sim.await_deployments(WAIT);
     let after = sim.app("worker").expect("app");
     assert_eq!(after["tasksRunning"], 3);
     assert_eq!(
@@ -334,7 +335,7 @@ fn scaling_and_killing_tasks_follow_marathon() {
         body["deploymentId"].is_string() && body["version"].is_string(),
         "{body}"
     );
-    assert!(sim.wait_for_deployments(WAIT));
+    sim.await_deployments(WAIT);
     assert_eq!(sim.app("worker").expect("app")["instances"], 2);
     assert_eq!(sim.tasks("worker").len(), 2);
     assert!(
@@ -384,7 +385,7 @@ fn deleting_an_app_stops_its_processes() {
         (status, body),
         (404, json!({ "message": "App '/gone' does not exist" }))
     );
-    assert!(sim.wait_for_deployments(WAIT));
+    sim.await_deployments(WAIT);
     assert!(sim.tasks("gone").is_empty());
     assert!(
         wait_until(WAIT, || ports.iter().all(|p| !accepts(*p))),
@@ -398,7 +399,11 @@ fn dropping_the_simulator_kills_every_task() {
     let ports = ports_of(&sim.tasks("leak"));
     assert_eq!(ports.len(), 2);
     drop(sim);
-    assert!(wait_until(WAIT, || ports.iter().all(|p| !accepts(*p))));
+    wait_for(
+        "every task process to stop listening after the simulator is dropped",
+        WAIT,
+        || ports.iter().all(|p| !accepts(*p)),
+    );
 }
 
 #[test]
@@ -635,7 +640,7 @@ fn rollback_and_forced_stop_of_deployments() {
         sim.app("/stuck").is_none(),
         "rolling back a create removes the app"
     );
-    assert!(sim.wait_for_deployments(WAIT));
+    sim.await_deployments(WAIT);
     assert!(sim.tasks("/stuck").is_empty());
 
     let stuck = sim.create_app(web_app("/stuck", 1));

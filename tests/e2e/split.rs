@@ -9,6 +9,8 @@ use serde_json::{Value, json};
 
 use crate::support::harness::{Harness, owned, report};
 
+/// The bound of one run: as for deploy (tests/e2e/deploy.rs), ≈ 25 s of
+/// steps at most, with room for a loaded 2-core machine.
 const LIMIT: Duration = Duration::from_secs(90);
 
 #[test]

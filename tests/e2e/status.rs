@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 use crate::support::harness::{Harness, owned};
 use crate::support::marathon_sim::wait_until;
 
+/// The bound of one run: as for deploy (tests/e2e/deploy.rs), ≈ 25 s of
+/// steps at most, with room for a loaded 2-core machine.
 const LIMIT: Duration = Duration::from_secs(90);
 
 /// `dcos-lb status ARGS`: must succeed; returns stdout.
@@ -68,7 +70,7 @@ fn status_in_steady_and_hybrid_phases_with_two_real_haproxies() {
         "id": "/other-blue", "cmd": "./task_server", "instances": 1,
         "labels": {"HAPROXY_DEPLOYMENT_GROUP": "other", "HAPROXY_DEPLOYMENT_COLOUR": "blue"}
     }));
-    assert!(h.sim.wait_for_deployments(Duration::from_secs(30)));
+    h.sim.await_deployments(Duration::from_secs(30));
 
     let steady = wait_for_servers(&h, 4, 0);
     let group = &steady[0];

@@ -330,6 +330,17 @@ impl MarathonSim {
         wait_until(timeout, || self.shared.state().deployments.is_empty())
     }
 
+    /// Waits until no deployment is in progress; on timeout panics with
+    /// the bound and the deployments still open.
+    #[track_caller]
+    pub fn await_deployments(&self, bound: Duration) {
+        assert!(
+            self.wait_for_deployments(bound),
+            "timed out after {bound:?} waiting for Marathon's deployments to finish; still open: {:?}",
+            self.deployments()
+        );
+    }
+
     /// How many `/v2/events` streams are open.
     pub fn event_streams(&self) -> usize {
         self.shared.ctx.events.subscriber_count()
@@ -348,6 +359,16 @@ impl Drop for MarathonSim {
         }
         self.shared.state().kill_all();
     }
+}
+
+/// Waits until `condition` holds; on timeout panics with the bound and
+/// what was awaited.
+#[track_caller]
+pub fn wait_for(what: &str, bound: Duration, condition: impl FnMut() -> bool) {
+    assert!(
+        wait_until(bound, condition),
+        "timed out after {bound:?} waiting for {what}"
+    );
 }
 
 /// Polls `condition` every 20 ms until it holds (true) or `timeout` passes (false).
