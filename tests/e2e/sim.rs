@@ -161,6 +161,12 @@ fn create_runs_real_healthy_tasks_behind_a_locking_deployment() {
         json!({ "message": message, "deployments": [{ "id": deployment }] })
     );
 
+    // The engine launches tasks on its own tick, after the POST returned:
+    // wait for both launches; they stay staged for the 800 ms start delay.
+    wait_for("2 launched tasks of /shop/web", WAIT, || {
+        sim.app("/shop/web")
+            .is_some_and(|a| a["tasks"].as_array().is_some_and(|t| t.len() == 2))
+    });
     let staged = sim.app("/shop/web").expect("app");
     assert_eq!(
         (
