@@ -6,8 +6,15 @@ use std::time::{Duration, Instant};
 use reqwest::blocking::Client;
 use serde_json::json;
 
+use crate::support::harness::{Harness, report};
 use crate::support::lb_standin::{LbStandin, free_port, haproxy_available};
+use crate::support::load::{Counts, Load};
 use crate::support::marathon_sim::{MarathonSim, SimConfig};
+
+/// A first deploy of 3 instances: tasks start in about a second at the
+/// harness's time scale, and the deploy waits for health checks (1 s
+/// apart) and marathon-lb; a minute is room for a loaded 2-core machine.
+const LIMIT: Duration = Duration::from_secs(60);
 
 /// Changes of the apps, each a config that differs from the last.
 const CHANGES: u32 = 8;
@@ -86,4 +93,71 @@ fn haproxy_ends_on_the_latest_config_when_changes_outpace_reloads() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(lb.reloads() >= 1, "no reload was signalled");
+}
+
+/// Polls of one 9090 endpoint in each half of the hazard test: at
+/// [`POLL_EVERY`] they span 20 s, the measurement behind issue 7 (2 Hz
+/// polling of marathon-lb's getpids under load lost 27 requests in 20 s).
+const POLLS: u32 = 200;
+
+/// Load clients, half of them on a new connection per request (those are
+/// the requests the hazard breaks), as in issue 7's measurement.
+const CLIENTS: usize = 8;
+
+/// The pause between two polls.
+const POLL_EVERY: Duration = Duration::from_millis(100);
+
+/// Loads the stand-in's frontend while polling `path` on its 9090 listener
+/// [`POLLS`] times; returns what the load's clients saw.
+fn load_while_polling(h: &Harness, path: &str) -> Counts {
+    let http = Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let load = Load::start(h.service_addr(), CLIENTS, Duration::from_secs(60), u64::MAX);
+    for _ in 0..POLLS {
+        let answer = http.get(format!("{}{path}", h.lbs[0].url())).send();
+        assert!(
+            answer.is_ok_and(|a| a.status().is_success()),
+            "{path} answers"
+        );
+        std::thread::sleep(POLL_EVERY);
+    }
+    load.stop()
+}
+
+/// The stand-in has marathon-lb's hazard: its `/_haproxy_getpids` forks
+/// inside a multi-threaded HAProxy worker, and under load that breaks
+/// requests of other clients, while polling the stats CSV (no fork) breaks
+/// none. If the stand-in drifts back to a getpids that does not fork, or
+/// to one thread, this test fails.
+#[test]
+fn polling_getpids_breaks_live_requests_and_polling_the_stats_csv_does_not() {
+    let Some(h) = Harness::new(1) else { return };
+    let v1 = h.app_file("v1", 3, json!({}));
+    let (code, _) = h.run(&["deploy", v1.to_str().unwrap()], LIMIT);
+    assert_eq!(code, 0);
+    let threads = reqwest::blocking::get(format!("{}/haproxy?stats", h.lbs[0].url()))
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        !threads.contains("nbthread = 1)"),
+        "the stand-in's HAProxy must run at its default thread count (one per CPU); a 1-CPU \
+         machine cannot show the hazard:\n{threads}"
+    );
+    let csv = load_while_polling(&h, "/haproxy?stats;csv");
+    report("polling the stats CSV", &csv);
+    let pids = load_while_polling(&h, "/_haproxy_getpids");
+    report("polling /_haproxy_getpids", &pids);
+    assert!(csv.ok > 1000 && pids.ok > 1000, "{csv:?} {pids:?}");
+    assert_eq!(
+        csv.failed, 0,
+        "polling the stats CSV must break nothing: {csv:?}"
+    );
+    assert!(
+        pids.failed > 0,
+        "{POLLS} polls of /_haproxy_getpids broke no request: the stand-in no longer forks in a \
+         threaded worker as marathon-lb's does ({pids:?})"
+    );
 }

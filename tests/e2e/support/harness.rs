@@ -173,7 +173,8 @@ impl Harness {
         Load::start(self.service_addr(), 4, Duration::from_secs(30), per_client).finish()
     }
 
-    fn service_addr(&self) -> SocketAddr {
+    /// The service port on loopback, where HAProxy serves the app.
+    pub fn service_addr(&self) -> SocketAddr {
         format!("127.0.0.1:{}", self.port).parse().unwrap()
     }
 }

@@ -1,12 +1,20 @@
 //! A marathon-lb stand-in: on every change of the simulator's
-//! `/v2/apps?embed=apps.tasks` it renders the config with OUR render (the
-//! deployment-group merge and draining servers included) into a real
-//! HAProxy in master-worker mode (`haproxy -W`), reloaded gracefully with
-//! SIGUSR2 to the master (listeners handed over through the stats socket's
-//! `expose-fd listeners`). Its stats listener serves `/haproxy?stats;csv`
-//! (HAProxy's own), `/_haproxy_getpids` (`haproxy/getpids.lua`) and
-//! `/_haproxy_getconfig` (`haproxy/getconfig.lua`: the config the serving
-//! worker loaded, as marathon-lb's), all on 127.0.0.1.
+//! `/v2/apps?embed=apps.tasks` it renders the config with OUR render
+//! (marathon-lb's default templates, the deployment-group merge and
+//! draining servers included) into a real HAProxy in master-worker mode
+//! (`haproxy -W`, as marathon-lb's image runs it), reloaded gracefully with
+//! SIGUSR2 to the master after saving `show servers state` where the head's
+//! `load-server-state-from-file` reads it, as marathon-lb's reload does.
+//!
+//! Faithful where draining depends on it: the global and defaults sections
+//! are marathon-lb's `HAPROXY_HEAD` as render writes it, so HAProxy runs at
+//! its default thread count (one per CPU, no `nbthread`) with marathon-lb's
+//! timeouts and no `hard-stop-after`; the 9090 listener is marathon-lb's
+//! with its Lua services (`haproxy/*.lua`, under marathon-lb's names):
+//! `/_haproxy_getpids` forks a shell from inside the worker as
+//! marathon-lb's `pidof` does, `/_haproxy_getconfig` serves the config the
+//! worker loaded, the map endpoints read the map files at each request and
+//! `/_mlb_signal/*` fork a shell that signals the follower.
 //!
 //! Reloads are one at a time and confirmed, as marathon-lb waits for each
 //! reload to finish: HAProxy 2.6's master ignores a SIGUSR2 that arrives
@@ -16,9 +24,19 @@
 //! `/_haproxy_getconfig` until it serves the config just written, and
 //! signals again when it does not within [`RELOAD_CONFIRM`].
 //!
-//! Known differences from marathon-lb: the global and defaults sections
-//! are hand-written (not marathon-lb's `HAPROXY_HEAD`), and
-//! `/_haproxy_getpids` reads /proc instead of forking `pidof`.
+//! Known differences from marathon-lb, each where the machine forces it:
+//! - paths and the stats bind: the socket, server-state folder and Lua
+//!   files live in the stand-in's temporary folder, and the stats listener
+//!   binds a free 127.0.0.1 port instead of `0.0.0.0:9090` (see [`localize`]);
+//! - `/_haproxy_getpids` lists this stand-in's master and its children, not
+//!   every `haproxy` on the machine, because tests run several side by side;
+//! - `/_mlb_signal/hup` and `usr1` signal the stand-in's follower thread
+//!   through a file, as there is no `marathon_lb.py` process to signal;
+//! - the follower polls Marathon every 100 ms instead of reading its SSE
+//!   stream, and reloads whenever the rendered text changes;
+//! - the global `maxconn 50000` is lowered to what the machine's open-file
+//!   hard limit allows (see [`HEAD_MAXCONN`]); the tests open far fewer;
+//! - the `log /dev/log` lines stay, and go nowhere when there is no syslog.
 
 #![allow(clippy::print_stderr)]
 
@@ -40,6 +58,29 @@ const HAPROXY: &str = "/usr/sbin/haproxy";
 /// tens of milliseconds; two seconds leave room for a loaded 2-core machine.
 const RELOAD_CONFIRM: Duration = Duration::from_secs(2);
 
+/// The global `maxconn` of marathon-lb's head. HAProxy needs about
+/// 2 × maxconn + 31 file descriptors and refuses to start with fewer;
+/// marathon-lb's container grants them, a test machine may not (its hard
+/// limit is 20 000 here, and raising it needs a capability containers lack).
+const HEAD_MAXCONN: u64 = 50_000;
+
+/// The hard limit of open files this process (and so HAProxy) may raise
+/// its soft limit to.
+fn open_files_hard_limit() -> u64 {
+    fs_err::read_to_string("/proc/self/limits")
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(4)?.parse().ok())
+        .unwrap_or(u64::MAX)
+}
+
+/// The global `maxconn` that fits this machine: marathon-lb's, or less
+/// when the open-file limit cannot hold it.
+fn global_maxconn() -> u64 {
+    HEAD_MAXCONN.min(open_files_hard_limit().saturating_sub(100) / 2)
+}
+
 /// A free 127.0.0.1 port.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -59,18 +100,76 @@ pub fn haproxy_available() -> bool {
     present
 }
 
-fn head(dir: &Path, stats_port: u16) -> String {
-    format!(
-        "global\n  maxconn 4096\n  stats socket {dir}/socket mode 600 level admin expose-fd listeners\n  \
-         lua-load {dir}/getpids.lua\n  lua-load {dir}/getconfig.lua\ndefaults\n  retries 3\n  backlog 1000\n  \
-         maxconn 2000\n  timeout connect 3s\n  timeout client 30s\n  timeout server 30s\n  timeout http-keep-alive 1s\n  \
-         timeout http-request 15s\n  timeout queue 30s\n  option dontlognull\n  option http-server-close\n  \
-         option redispatch\nlisten stats\n  bind 127.0.0.1:{stats_port}\n  balance\n  mode http\n  stats enable\n  \
-         monitor-uri /_haproxy_health_check\n  acl getpid path /_haproxy_getpids\n  \
-         http-request use-service lua.getpids if getpid\n  acl getconfig path /_haproxy_getconfig\n  \
-         http-request use-service lua.getconfig if getconfig\n",
-        dir = dir.display()
-    )
+/// The Lua files the head loads, under marathon-lb's file names.
+const LUA: [(&str, &str); 4] = [
+    ("getpids.lua", include_str!("haproxy/getpids.lua")),
+    ("getconfig.lua", include_str!("haproxy/getconfig.lua")),
+    ("getmaps.lua", include_str!("haproxy/getmaps.lua")),
+    ("signalmlb.lua", include_str!("haproxy/signalmlb.lua")),
+];
+
+/// marathon-lb's config as our render makes it, moved into this machine:
+/// the paths of marathon-lb's container (its stats socket, server-state
+/// folder and Lua files) point into the stand-in's folder, and the stats
+/// listener binds a free loopback port instead of `0.0.0.0:9090`, and the
+/// global `maxconn` fits the open-file limit ([`global_maxconn`]). Nothing
+/// else changes: threads, timeouts and options are marathon-lb's. A rule
+/// that no longer finds its text panics, so a changed template cannot slip
+/// past the stand-in unnoticed.
+fn localize(rendered: &str, dir: &Path, stats_port: u16) -> String {
+    let dir = dir.display();
+    let rules = [
+        (
+            "  stats socket /var/run/haproxy/socket expose-fd listeners\n".to_string(),
+            format!("  stats socket {dir}/socket expose-fd listeners\n"),
+        ),
+        (
+            "  server-state-base /var/state/haproxy/\n".to_string(),
+            format!("  server-state-base {dir}/state/\n"),
+        ),
+        (
+            "  lua-load /marathon-lb/".to_string(),
+            format!("  lua-load {dir}/"),
+        ),
+        (
+            format!("  maxconn {HEAD_MAXCONN}\n"),
+            format!("  maxconn {}\n", global_maxconn()),
+        ),
+        (
+            "  bind 0.0.0.0:9090\n".to_string(),
+            format!("  bind 127.0.0.1:{stats_port}\n"),
+        ),
+    ];
+    let mut cfg = rendered.to_string();
+    for (from, to) in &rules {
+        assert!(
+            cfg.contains(from.as_str()),
+            "marathon-lb's head no longer holds {from:?}; the stand-in must follow it"
+        );
+        cfg = cfg.replace(from.as_str(), to);
+    }
+    cfg
+}
+
+/// Saves the serving worker's server states where the head's
+/// `load-server-state-from-file global` reads them, as marathon-lb's reload
+/// does with `show servers state` before each reload.
+fn save_server_state(dir: &Path) {
+    use std::io::{Read, Write};
+    let Ok(mut socket) = std::os::unix::net::UnixStream::connect(dir.join("socket")) else {
+        return;
+    };
+    let mut state = String::new();
+    if socket.write_all(b"show servers state\n").is_ok()
+        && socket.read_to_string(&mut state).is_ok()
+    {
+        fs_err::write(dir.join("state/global"), state).unwrap();
+    }
+}
+
+/// Takes a signal file that `signalmlb.lua` left, if there is one.
+fn take_signal(dir: &Path, name: &str) -> bool {
+    std::fs::remove_file(dir.join(format!("signal-{name}"))).is_ok()
 }
 
 /// One running stand-in.
@@ -89,20 +188,11 @@ impl LbStandin {
     pub fn start(marathon: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let stats_port = free_port();
-        fs_err::write(
-            dir.path().join("getpids.lua"),
-            include_str!("haproxy/getpids.lua"),
-        )
-        .unwrap();
-        fs_err::write(
-            dir.path().join("getconfig.lua"),
-            include_str!("haproxy/getconfig.lua"),
-        )
-        .unwrap();
-        let templates = Templates::new(
-            &BTreeMap::from([("HAPROXY_HEAD".to_string(), head(dir.path(), stats_port))]),
-            &BTreeMap::new(),
-        );
+        for (name, text) in LUA {
+            fs_err::write(dir.path().join(name), text).unwrap();
+        }
+        fs_err::create_dir(dir.path().join("state")).unwrap();
+        let templates = Templates::new(&BTreeMap::new(), &BTreeMap::new());
         let options = RenderOptions {
             groups: vec!["external".into()],
             bind_http_https: false,
@@ -111,11 +201,12 @@ impl LbStandin {
             ..RenderOptions::default()
         };
         let cfg_path = dir.path().join("haproxy.cfg");
+        let home = dir.path().to_path_buf();
         let render_now = move |body: &[u8]| -> Option<String> {
             let apps = Apps::from_slice(body).ok()?;
             render::render(&apps, &options, &templates, &NoResolver)
                 .ok()
-                .map(|r| r.haproxy_cfg)
+                .map(|r| localize(&r.haproxy_cfg, &home, stats_port))
         };
         let http = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(5))
@@ -134,30 +225,39 @@ impl LbStandin {
         let first = render_now(&fetch().expect("the simulator answers")).expect("render works");
         fs_err::write(&cfg_path, &first).unwrap();
         let pid_file = dir.path().join("haproxy.pid");
-        let child = Command::new(HAPROXY)
+        let log = fs_err::File::create(dir.path().join("haproxy.log")).unwrap();
+        let child = Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -n \"$(ulimit -H -n)\" && exec \"$0\" \"$@\"")
+            .arg(HAPROXY)
             .args(["-W", "-f"])
             .arg(&cfg_path)
             .arg("-p")
             .arg(&pid_file)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log.into_parts().0)
             .spawn()
             .expect("start haproxy");
         let master_pid = Arc::new(AtomicU32::new(child.id()));
         let stop = Arc::new(AtomicBool::new(false));
         let reload_times = Arc::new(Mutex::new(Vec::new()));
         let (stop2, times2, pid2) = (stop.clone(), reload_times.clone(), master_pid.clone());
+        let home = dir.path().to_path_buf();
         let thread = thread::spawn(move || {
             let mut current = first;
             while !stop2.load(Ordering::SeqCst) {
-                thread::sleep(Duration::from_millis(100));
+                if !take_signal(&home, "hup") {
+                    thread::sleep(Duration::from_millis(100));
+                }
+                let restart = take_signal(&home, "usr1");
                 let Some(cfg) = fetch().and_then(|b| render_now(&b)) else {
                     continue;
                 };
-                if cfg == current {
+                if cfg == current && !restart {
                     continue;
                 }
+                save_server_state(&home);
                 fs_err::write(&cfg_path, &cfg).unwrap();
                 times2.lock().unwrap().push(SystemTime::now());
                 let mut signals = 0;
@@ -205,7 +305,8 @@ impl LbStandin {
             thread::sleep(Duration::from_millis(50));
         }
         panic!(
-            "haproxy did not start; config:\n{}",
+            "haproxy did not answer /_haproxy_health_check within 10 s; it wrote:\n{}\nconfig:\n{}",
+            fs_err::read_to_string(self.dir.path().join("haproxy.log")).unwrap_or_default(),
             fs_err::read_to_string(self.config_path()).unwrap_or_default()
         );
     }

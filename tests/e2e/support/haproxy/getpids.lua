@@ -1,26 +1,41 @@
--- /_haproxy_getpids for the marathon-lb stand-in: the master's pid and its
--- children (current and still-draining workers), read from /proc without
--- forking. marathon-lb's own getpids.lua runs `pidof haproxy` instead.
-core.register_service("getpids", "http", function(applet)
-  local pids = {}
+-- /_haproxy_getpids for the marathon-lb stand-in. Like marathon-lb's own
+-- handler it runs `pidof haproxy` through `io.popen`: a fork from inside
+-- the serving worker, which is what makes the endpoint hazardous on a
+-- multi-threaded worker. The tests run several HAProxy instances side by
+-- side, so the answer keeps only this stand-in's master and its children
+-- (read from /proc, without another fork), in `pidof`'s order.
+-- `send_text` comes from getconfig.lua (looked up when a request comes).
+local function master_pid()
   local stat = io.open("/proc/self/stat", "r")
-  if stat then
-    local line = stat:read("*l")
-    stat:close()
-    local ppid = line:match("^%d+ %b() %S+ (%d+)")
-    pids[#pids + 1] = ppid
-    local children = io.open("/proc/" .. ppid .. "/task/" .. ppid .. "/children", "r")
-    if children then
-      for pid in children:read("*a"):gmatch("%d+") do
-        pids[#pids + 1] = pid
-      end
-      children:close()
+  local line = stat:read("*l")
+  stat:close()
+  return line:match("^%d+ %b() %S+ (%d+)")
+end
+
+local function own_pids()
+  local master = master_pid()
+  local own = { [master] = true }
+  local children = io.open("/proc/" .. master .. "/task/" .. master .. "/children", "r")
+  if children then
+    for pid in children:read("*a"):gmatch("%d+") do
+      own[pid] = true
+    end
+    children:close()
+  end
+  return own
+end
+
+core.register_service("getpids", "http", function(applet)
+  local shell = io.popen("pidof haproxy", "r")
+  local all = shell:read("*a")
+  shell:close()
+  local own = own_pids()
+  local pids = {}
+  for pid in all:gmatch("%d+") do
+    if own[pid] then
+      pids[#pids + 1] = pid
     end
   end
   local body = table.concat(pids, " ")
-  applet:set_status(200)
-  applet:add_header("content-type", "text/plain")
-  applet:add_header("content-length", string.len(body))
-  applet:start_response()
-  applet:send(body)
+  send_text(applet, 200, body)
 end)
