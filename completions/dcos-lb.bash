@@ -718,7 +718,7 @@ _dcos__lb() {
             return 0
             ;;
         dcos__subcmd__lb__subcmd__deploy)
-            opts="-j -i -r -n -c -p -l -d -f -s -w -m -v -q -h -V --json --initial-instances --resume --new-instances --complete-cur --complete-prev --group --marathon-lb --lb-app --dry-run --force --step-delay --max-wait --linear-increase --surge --force-kill-after-max-wait --pre-kill-hook --drain-metric --drain-metric-gauge --drain-metric-jq --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
+            opts="-j -i -r -n -c -p -l -d -f -s -w -m -v -q -h -V --json --initial-instances --resume --new-instances --complete-cur --complete-prev --group --marathon-lb --lb-app --dry-run --force --step-delay --max-wait --linear-increase --surge --force-kill-after-max-wait --pre-kill-hook --drain-metric --drain-metric-gauge --drain-metric-jq --drain-proof --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -798,6 +798,10 @@ _dcos__lb() {
                     ;;
                 --drain-metric-jq)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drain-proof)
+                    COMPREPLY=($(compgen -W "auto pids horizon metric" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1492,7 +1496,7 @@ _dcos__lb() {
             return 0
             ;;
         dcos__subcmd__lb__subcmd__promote)
-            opts="-l -d -f -s -w -m -v -q -h -V --json --marathon-lb --lb-app --dry-run --force --step-delay --max-wait --linear-increase --surge --force-kill-after-max-wait --pre-kill-hook --drain-metric --drain-metric-gauge --drain-metric-jq --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
+            opts="-l -d -f -s -w -m -v -q -h -V --json --marathon-lb --lb-app --dry-run --force --step-delay --max-wait --linear-increase --surge --force-kill-after-max-wait --pre-kill-hook --drain-metric --drain-metric-gauge --drain-metric-jq --drain-proof --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1544,6 +1548,10 @@ _dcos__lb() {
                     ;;
                 --drain-metric-jq)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drain-proof)
+                    COMPREPLY=($(compgen -W "auto pids horizon metric" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1692,7 +1700,7 @@ _dcos__lb() {
             return 0
             ;;
         dcos__subcmd__lb__subcmd__rollback)
-            opts="-l -d -f -s -w -m -v -q -h -V --json --marathon-lb --lb-app --dry-run --force --step-delay --max-wait --linear-increase --surge --force-kill-after-max-wait --pre-kill-hook --drain-metric --drain-metric-gauge --drain-metric-jq --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
+            opts="-l -d -f -s -w -m -v -q -h -V --json --marathon-lb --lb-app --dry-run --force --step-delay --max-wait --linear-increase --surge --force-kill-after-max-wait --pre-kill-hook --drain-metric --drain-metric-gauge --drain-metric-jq --drain-proof --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1746,6 +1754,10 @@ _dcos__lb() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --drain-proof)
+                    COMPREPLY=($(compgen -W "auto pids horizon metric" -- "${cur}"))
+                    return 0
+                    ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1790,7 +1802,7 @@ _dcos__lb() {
             return 0
             ;;
         dcos__subcmd__lb__subcmd__split)
-            opts="-n -c -p -i -l -d -f -s -w -m -v -q -h -V --new-instances --complete-cur --complete-prev --initial-instances --group --json --marathon-lb --lb-app --dry-run --force --step-delay --max-wait --linear-increase --surge --force-kill-after-max-wait --pre-kill-hook --drain-metric --drain-metric-gauge --drain-metric-jq --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
+            opts="-n -c -p -i -l -d -f -s -w -m -v -q -h -V --new-instances --complete-cur --complete-prev --initial-instances --group --json --marathon-lb --lb-app --dry-run --force --step-delay --max-wait --linear-increase --surge --force-kill-after-max-wait --pre-kill-hook --drain-metric --drain-metric-gauge --drain-metric-jq --drain-proof --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1862,6 +1874,10 @@ _dcos__lb() {
                     ;;
                 --drain-metric-jq)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drain-proof)
+                    COMPREPLY=($(compgen -W "auto pids horizon metric" -- "${cur}"))
                     return 0
                     ;;
                 --url)

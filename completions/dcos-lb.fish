@@ -65,6 +65,10 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l pre-kill-hook
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l drain-metric -d 'A per-task metrics URL ({host}, {port}) that must read 0 before a kill' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l drain-metric-gauge -d 'The Prometheus gauge read from --drain-metric' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l drain-metric-jq -d 'A jq program over --drain-metric\'s JSON body that must give 0' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l drain-proof -r -f -a "auto\t'`metric` with `--drain-metric`, else `pids` when every marathon-lb runs one HAProxy thread, else `horizon` (`pids` for `mode tcp` backends, which have no horizon without hard-stop-after)'
+pids\t'zdd.py\'s `/_haproxy_getpids` check (forks inside HAProxy)'
+horizon\t'Wait out the reload horizon from the running config (no fork)'
+metric\t'The `--drain-metric` gauge alone (no fork)'"
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
@@ -99,6 +103,10 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l pre-kill-hook 
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l drain-metric -d 'A per-task metrics URL ({host}, {port}) that must read 0 before a kill' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l drain-metric-gauge -d 'The Prometheus gauge read from --drain-metric' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l drain-metric-jq -d 'A jq program over --drain-metric\'s JSON body that must give 0' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l drain-proof -r -f -a "auto\t'`metric` with `--drain-metric`, else `pids` when every marathon-lb runs one HAProxy thread, else `horizon` (`pids` for `mode tcp` backends, which have no horizon without hard-stop-after)'
+pids\t'zdd.py\'s `/_haproxy_getpids` check (forks inside HAProxy)'
+horizon\t'Wait out the reload horizon from the running config (no fork)'
+metric\t'The `--drain-metric` gauge alone (no fork)'"
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
@@ -130,6 +138,10 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l pre-kill-hoo
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l drain-metric -d 'A per-task metrics URL ({host}, {port}) that must read 0 before a kill' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l drain-metric-gauge -d 'The Prometheus gauge read from --drain-metric' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l drain-metric-jq -d 'A jq program over --drain-metric\'s JSON body that must give 0' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l drain-proof -r -f -a "auto\t'`metric` with `--drain-metric`, else `pids` when every marathon-lb runs one HAProxy thread, else `horizon` (`pids` for `mode tcp` backends, which have no horizon without hard-stop-after)'
+pids\t'zdd.py\'s `/_haproxy_getpids` check (forks inside HAProxy)'
+horizon\t'Wait out the reload horizon from the running config (no fork)'
+metric\t'The `--drain-metric` gauge alone (no fork)'"
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand promote" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
@@ -159,6 +171,10 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l pre-kill-ho
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l drain-metric -d 'A per-task metrics URL ({host}, {port}) that must read 0 before a kill' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l drain-metric-gauge -d 'The Prometheus gauge read from --drain-metric' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l drain-metric-jq -d 'A jq program over --drain-metric\'s JSON body that must give 0' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l drain-proof -r -f -a "auto\t'`metric` with `--drain-metric`, else `pids` when every marathon-lb runs one HAProxy thread, else `horizon` (`pids` for `mode tcp` backends, which have no horizon without hard-stop-after)'
+pids\t'zdd.py\'s `/_haproxy_getpids` check (forks inside HAProxy)'
+horizon\t'Wait out the reload horizon from the running config (no fork)'
+metric\t'The `--drain-metric` gauge alone (no fork)'"
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand rollback" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r

@@ -10,7 +10,9 @@
 //!   these files to flip health at run time);
 //! * `/env/<NAME>` → the value of the environment variable, or 404;
 //! * `/metrics` → Prometheus text with the gauge `pending_operations`, read from
-//!   the file `TASK_PENDING_FILE` (default 0).
+//!   the file `TASK_PENDING_FILE` (default 0), and the gauge `open_connections`:
+//!   the connections open to this task other than the one asking, so that
+//!   it reads 0 only when no HAProxy process (old or new) holds one.
 //!
 //! `TASK_START_DELAY_MS` delays binding the port (the task stays `TASK_STAGING`).
 //! std has no signal handling, so SIGTERM ends the process at once. The process
@@ -19,6 +21,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use std::{env, fs, thread};
 
@@ -34,9 +37,16 @@ fn main() {
     let listener = TcpListener::bind(("127.0.0.1", port.parse::<u16>().expect("PORT0 is a port")))
         .expect("bind 127.0.0.1:$PORT0");
     for stream in listener.incoming().flatten() {
-        thread::spawn(move || serve(stream));
+        OPEN_CONNECTIONS.fetch_add(1, Ordering::SeqCst);
+        thread::spawn(move || {
+            serve(stream);
+            OPEN_CONNECTIONS.fetch_sub(1, Ordering::SeqCst);
+        });
     }
 }
+
+/// Connections accepted and not yet closed.
+static OPEN_CONNECTIONS: AtomicU64 = AtomicU64::new(0);
 
 /// Exits once the parent process is gone (this process gets re-parented).
 fn exit_with_parent() {
@@ -134,9 +144,12 @@ fn respond(path: &str) -> (&'static str, &'static str, String) {
                 .and_then(|file| fs::read_to_string(file).ok())
                 .and_then(|text| text.trim().parse::<u64>().ok())
                 .unwrap_or(0);
+            let others = OPEN_CONNECTIONS.load(Ordering::SeqCst).saturating_sub(1);
             let body = format!(
                 "# HELP pending_operations Operations not yet finished.\n\
-                 # TYPE pending_operations gauge\npending_operations {pending}\n"
+                 # TYPE pending_operations gauge\npending_operations {pending}\n\
+                 # HELP open_connections Connections open to this task but the one asking.\n\
+                 # TYPE open_connections gauge\nopen_connections {others}\n"
             );
             ("200 OK", "text/plain; version=0.0.4", body)
         }

@@ -20,6 +20,7 @@ use crate::deploy::event::DeployEvent;
 use crate::deploy::machine::{Config, Input, Machine, Mode, Outcome};
 use crate::deploy::metric::{DrainMetric, MetricReader};
 use crate::deploy::plan::{self, BuildOptions};
+use crate::deploy::proof::ProofChoice;
 use crate::error::{CliError, ExitCode};
 use crate::jq::JqFilter;
 use crate::lb::client::LbClient;
@@ -83,6 +84,8 @@ pub struct RunArgs {
     /// A jq program over --drain-metric's JSON body that must give 0.
     #[arg(long, value_name = "EXPR", requires = "drain_metric")]
     pub drain_metric_jq: Option<String>,
+    #[arg(long, value_enum, default_value_t = ProofChoice::Auto, value_name = "PROOF")]
+    pub drain_proof: ProofChoice,
 }
 
 /// Deploy flags (zdd.py's).
@@ -340,6 +343,17 @@ pub fn run_machine(
             .into());
         }
     };
+    let marathon = ctx.marathon()?;
+    let lb_http = ctx.lb_http()?;
+    let urls = if args.dry_run {
+        args.lb.instances(ctx).unwrap_or_default()
+    } else {
+        args.lb.instances(ctx)?
+    };
+    let lbs = LbClient::new(lb_http.clone(), urls);
+    if !args.dry_run && matches!(mode, Mode::Deploy(_)) {
+        check_lbs_answer(&lbs)?;
+    }
     let config = Config {
         group: group.clone(),
         mode,
@@ -358,18 +372,8 @@ pub fn run_machine(
         force_kill_after_max_wait: args.force_kill_after_max_wait,
         pre_kill_hook: args.pre_kill_hook.is_some(),
         drain_metric: drain_metric.is_some(),
+        drain_proof: args.drain_proof,
     };
-    let marathon = ctx.marathon()?;
-    let lb_http = ctx.lb_http()?;
-    let urls = if args.dry_run {
-        args.lb.instances(ctx).unwrap_or_default()
-    } else {
-        args.lb.instances(ctx)?
-    };
-    let lbs = LbClient::new(lb_http.clone(), urls);
-    if !args.dry_run && matches!(config.mode, Mode::Deploy(_)) {
-        check_lbs_answer(&lbs)?;
-    }
     let mut io = LiveIo::new(marathon.clone(), lbs, group, lb_http);
     io.pre_kill_hook = args.pre_kill_hook.clone();
     io.drain_metric = drain_metric;

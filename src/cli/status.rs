@@ -12,6 +12,7 @@ use crate::cli::lb_args::LbArgs;
 use crate::cli::output_args::OutputArgs;
 use crate::context::Context;
 use crate::deploy::plan;
+use crate::deploy::proof::{self, ProofChoice};
 use crate::error::{CliError, ExitCode};
 use crate::lb::client::LbClient;
 use crate::lb::stats::{self, StatsRow};
@@ -238,6 +239,15 @@ pub fn cmd_status(ui: &mut Ui, ctx: &Context, args: &StatusArgs) -> anyhow::Resu
         Vec::new()
     });
     let lb = LbClient::new(ctx.lb_http()?, urls);
+    if !lb.urls().is_empty() {
+        match proof::choose(ProofChoice::Auto, false, &lb.profiles(true)) {
+            Ok((_, why)) => ui.info(&format!("a deploy without --drain-metric would use {why}")),
+            Err(e) => ui.warn(&format!(
+                "a deploy could not choose its drain proof: {}",
+                e.message
+            )),
+        }
+    }
     let mut printed = 0;
     loop {
         let query = AppQuery {

@@ -54,6 +54,9 @@ pub struct LiveIo {
     pub pre_kill_hook: Option<PathBuf>,
     /// `--drain-metric`.
     pub drain_metric: Option<DrainMetric>,
+    /// Whether each stats read also reads the serving worker (the reload
+    /// horizon needs its uptime).
+    pub read_workers: bool,
     /// HTTP client for the drain metric (the LB client: no credentials).
     pub metric_http: reqwest::blocking::Client,
     resolved: BTreeMap<String, Vec<String>>,
@@ -74,6 +77,7 @@ impl LiveIo {
             group,
             pre_kill_hook: None,
             drain_metric: None,
+            read_workers: false,
             metric_http,
             resolved: BTreeMap::new(),
             last_snapshot: Snapshot::default(),
@@ -172,16 +176,29 @@ impl LiveIo {
                 Ok(s) => Input::Group(s),
                 Err(e) => Input::Failed(failure(&e)),
             },
-            Action::ReadLbStats => Input::Lb(
-                self.lb
-                    .stats()
-                    .into_iter()
-                    .map(|(url, rows)| LbSample {
-                        url,
-                        rows: rows.map_err(|e| e.to_string()),
-                    })
-                    .collect(),
-            ),
+            Action::ReadLbStats => {
+                let mut workers: BTreeMap<String, _> = if self.read_workers {
+                    self.lb.workers().into_iter().collect()
+                } else {
+                    BTreeMap::new()
+                };
+                Input::Lb(
+                    self.lb
+                        .stats()
+                        .into_iter()
+                        .map(|(url, rows)| LbSample {
+                            worker: workers.remove(&url).and_then(Result::ok),
+                            url,
+                            rows: rows.map_err(|e| e.to_string()),
+                        })
+                        .collect(),
+                )
+            }
+            Action::ReadLbProfiles { configs } => {
+                let profiles = self.lb.profiles(*configs);
+                self.read_workers = profiles.iter().all(|p| p.worker.is_ok()) && *configs;
+                Input::LbProfiles(profiles)
+            }
             Action::ReadLbPids => Input::Pids(
                 self.lb
                     .pid_counts()

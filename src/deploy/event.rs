@@ -119,6 +119,32 @@ pub enum DeployEvent {
         /// `--max-wait`, in seconds: the wait's bound.
         max_wait_s: u64,
     },
+    /// How kills are proven safe from older HAProxy workers, and why.
+    DrainProof {
+        /// `pids`, `horizon` or `metric` (see `--drain-proof`).
+        proof: String,
+        /// Why, for the user.
+        why: String,
+    },
+    /// One LB's reload horizon for the group's backend.
+    Horizon {
+        /// The LB's URL.
+        lb: String,
+        /// How long an older worker may still send to a task that left
+        /// service, in milliseconds.
+        horizon_ms: u64,
+        /// How it was found.
+        why: String,
+    },
+    /// Drained tasks that wait until no older HAProxy worker can send to them.
+    HorizonWait {
+        /// How many.
+        tasks: u32,
+        /// When the first of them can be killed, in whole seconds.
+        ready_in_s: u64,
+        /// The longest horizon of the LBs, in whole seconds.
+        horizon_s: u64,
+    },
     /// Servers that still hold sessions at the time of a decision.
     Blocked {
         /// Per LB and server.
@@ -244,6 +270,26 @@ impl DeployEvent {
                 "waiting for old HAProxy processes to exit before killing: {} (waited {} s of --max-wait {max_wait_s} s)",
                 lbs.join("; "),
                 waited_s / 5 * 5
+            ),
+            Self::DrainProof { why, .. } => why.clone(),
+            Self::Horizon {
+                lb,
+                horizon_ms,
+                why,
+            } => format!(
+                "reload horizon on {lb}: {} s ({why})",
+                horizon_ms.div_ceil(1000)
+            ),
+            Self::HorizonWait {
+                tasks,
+                ready_in_s,
+                horizon_s,
+            } => format!(
+                // In steps of 5 s: without a panel, a line is printed again
+                // only when its text changes.
+                "waiting out the reload horizon before killing: {tasks} drained task(s) may still get \
+                 requests from an older HAProxy worker; the first can go within {} s (horizon {horizon_s} s)",
+                ready_in_s.div_ceil(5) * 5
             ),
             Self::Blocked { blockers } => {
                 let parts: Vec<String> = blockers

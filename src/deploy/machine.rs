@@ -22,8 +22,9 @@ use serde_json::Value;
 
 use crate::deploy::event::{AppCounts, DeployEvent, LbCounts, PlanStep};
 use crate::deploy::plan::{self, BuildOptions, DrainReport, LbSample};
+use crate::deploy::proof::{self, DrainProof, LbProfile, ProofChoice};
 use crate::error::ExitCode;
-use crate::lb::stats;
+use crate::lb::{horizon, stats};
 use crate::marathon::labels;
 use crate::marathon::types::App;
 
@@ -69,6 +70,9 @@ pub struct Config {
     pub pre_kill_hook: bool,
     /// Whether a `--drain-metric` must read 0 before a kill.
     pub drain_metric: bool,
+    /// How a kill is to be proven safe from older HAProxy workers
+    /// (`--drain-proof`).
+    pub drain_proof: ProofChoice,
 }
 
 /// Marathon's group, as the driver read it.
@@ -98,6 +102,8 @@ pub enum Input {
     Group(Snapshot),
     /// Answer to [`Action::ReadLbStats`].
     Lb(Vec<LbSample>),
+    /// Answer to [`Action::ReadLbProfiles`].
+    LbProfiles(Vec<LbProfile>),
     /// Answer to [`Action::ReadLbPids`]: per LB the number of HAProxy pids.
     Pids(Vec<(String, Result<usize, String>)>),
     /// Answer to [`Action::CheckDrainMetric`]: tasks whose metric is not 0 yet.
@@ -125,6 +131,12 @@ pub enum Action {
     ListGroup,
     /// Read every LB's stats CSV (→ [`Input::Lb`]).
     ReadLbStats,
+    /// Read every LB's serving worker and, with `configs`, its running
+    /// config, to choose the drain proof (→ [`Input::LbProfiles`]).
+    ReadLbProfiles {
+        /// Whether the running configs are needed (the reload horizon).
+        configs: bool,
+    },
     /// Ask every LB for its HAProxy pids (→ [`Input::Pids`]).
     ReadLbPids,
     /// Read the drain metric of these tasks (→ [`Input::MetricBusy`]).
@@ -211,6 +223,7 @@ struct Goal {
 #[derive(Debug, Clone, PartialEq)]
 enum Pending {
     List,
+    Profiles,
     Stats,
     Pids(Vec<String>),
     /// The tasks about to be killed, or every task of an app about to be
@@ -233,7 +246,7 @@ impl Pending {
     fn describe(&self) -> &'static str {
         match self {
             Self::List => "reading the group from Marathon",
-            Self::Stats | Self::Pids(_) => "reading marathon-lb",
+            Self::Stats | Self::Pids(_) | Self::Profiles => "reading marathon-lb",
             Self::Metric { .. } => "reading the drain metric",
             Self::Create => "creating the new app",
             Self::Scale => "scaling",
@@ -248,7 +261,9 @@ impl Pending {
             Self::Create => ExitCode::AppCreate,
             Self::Scale | Self::Kill => ExitCode::Scale,
             Self::Delete => ExitCode::AppDelete,
-            Self::Stats | Self::Pids(_) | Self::Metric { .. } => ExitCode::MarathonLb,
+            Self::Stats | Self::Pids(_) | Self::Profiles | Self::Metric { .. } => {
+                ExitCode::MarathonLb
+            }
             _ => ExitCode::Marathon,
         }
     }
@@ -274,6 +289,25 @@ pub struct Machine {
     /// earlier create of ours went through (the next listing shows the app)
     /// or the id belongs to an app outside the group, which no retry fixes.
     create_conflict: Option<String>,
+    /// The drain proof, once chosen from the LBs' profiles.
+    proof: Option<DrainProof>,
+    /// The planned steps, kept for a dry run's outcome until the proof is
+    /// chosen.
+    steps: Vec<PlanStep>,
+    /// With [`DrainProof::Horizon`], per LB: how long after a task left
+    /// service an older worker may still send to it, and how that was found.
+    horizons: BTreeMap<String, horizon::Horizon>,
+    /// With [`DrainProof::Horizon`], per LB and task: the latest instant by
+    /// which the task had left service in every worker that LB runs. Each
+    /// look at an LB that shows the task MAINT bounds it by the serving
+    /// worker's start (now − uptime), as that worker was started by a reload
+    /// after the one that took the task out; a look that shows it in
+    /// service, or no look, forgets it.
+    left_service: BTreeMap<(String, String), Instant>,
+    /// The growing app's healthy tasks at the last decision: when they drop,
+    /// marathon-lb drains fewer old tasks and may have put one back into
+    /// service between two looks, so every [`Self::left_service`] is forgotten.
+    grower_healthy: u32,
     finished: bool,
 }
 
@@ -292,6 +326,11 @@ impl Machine {
             kill_from: String::new(),
             old_haproxy_since: None,
             create_conflict: None,
+            proof: None,
+            steps: Vec::new(),
+            horizons: BTreeMap::new(),
+            left_service: BTreeMap::new(),
+            grower_healthy: 0,
             finished: false,
         }
     }
@@ -369,9 +408,10 @@ impl Machine {
                 self.snapshot = snapshot;
                 match self.goal {
                     Some(_) => self.reconcile(now),
-                    None => self.plan(now),
+                    None => self.plan(),
                 }
             }
+            (Pending::Profiles, Input::LbProfiles(profiles)) => self.choose_proof(&profiles, now),
             (Pending::ConfirmStart, Input::Confirmed(true)) => {
                 let app = self.new_app.clone().unwrap_or(Value::Null);
                 self.request(Pending::Create, Action::Create(app))
@@ -480,7 +520,7 @@ impl Machine {
     }
 
     /// First look at the group: choose the goal.
-    fn plan(&mut self, now: Instant) -> Vec<Action> {
+    fn plan(&mut self) -> Vec<Action> {
         let apps = plan::by_start(&self.snapshot.apps)
             .into_iter()
             .cloned()
@@ -597,10 +637,32 @@ impl Machine {
             steps: steps.clone(),
         })];
         self.goal = Some(goal);
+        self.steps = steps;
+        let configs = matches!(
+            self.config.drain_proof,
+            ProofChoice::Auto | ProofChoice::Horizon
+        ) && !self.config.drain_metric;
+        actions.extend(self.request(Pending::Profiles, Action::ReadLbProfiles { configs }));
+        actions
+    }
+
+    /// After the plan and the drain proof: a dry run ends, a deploy asks
+    /// to go on (unless `--force`) and starts.
+    fn start(&mut self, now: Instant) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let backend = self
+            .goal
+            .as_ref()
+            .map(|g| g.backend.clone())
+            .unwrap_or_default();
+        if let Some(stop) = self.choose_horizons(&backend, &mut actions) {
+            actions.push(stop);
+            return actions;
+        }
         if self.config.dry_run {
             actions.push(Action::Finish(Outcome::DryRun {
                 app: self.new_app.clone(),
-                steps,
+                steps: std::mem::take(&mut self.steps),
             }));
             return actions;
         }
@@ -613,6 +675,210 @@ impl Machine {
         }
         actions.extend(self.reconcile(now));
         actions
+    }
+
+    /// Chooses the drain proof from the LBs' profiles once the plan is
+    /// made (the input is checked first) and before the first write, so
+    /// that a proof that cannot work changes nothing. A dry run only tells
+    /// what it would use.
+    fn choose_proof(&mut self, profiles: &[LbProfile], now: Instant) -> Vec<Action> {
+        match proof::choose(self.config.drain_proof, self.config.drain_metric, profiles) {
+            Ok((chosen, why)) => {
+                self.proof = Some(chosen.clone());
+                let mut actions = vec![Action::Notify(DeployEvent::DrainProof {
+                    proof: chosen.name().into(),
+                    why,
+                })];
+                actions.extend(self.start(now));
+                actions
+            }
+            Err(e) if self.config.dry_run => {
+                self.proof = Some(DrainProof::Pids);
+                let mut actions = vec![Action::Notify(DeployEvent::DrainProof {
+                    proof: "none".into(),
+                    why: format!(
+                        "drain proof: none could be chosen: {}; {}",
+                        e.message, e.hint
+                    ),
+                })];
+                actions.extend(self.start(now));
+                actions
+            }
+            Err(e) => vec![finish_stopped(
+                if e.usage {
+                    ExitCode::Usage
+                } else {
+                    ExitCode::MarathonLb
+                },
+                e.message,
+                Some(e.hint),
+            )],
+        }
+    }
+
+    /// With [`DrainProof::Horizon`]: each LB's horizon for the group's
+    /// backend, told to the user. A backend with none on some LB (`mode
+    /// tcp` without hard-stop-after) stops here, before the first write,
+    /// unless `auto` chose the horizon: then the deploy falls back to
+    /// zdd.py's pids, says so, and says how to avoid it.
+    fn choose_horizons(&mut self, backend: &str, actions: &mut Vec<Action>) -> Option<Action> {
+        let Some(DrainProof::Horizon { configs, auto }) = &self.proof else {
+            return None;
+        };
+        let mut unbounded = Vec::new();
+        for (lb, config) in configs {
+            match horizon::horizon(config, backend) {
+                Ok(h) => {
+                    actions.push(Action::Notify(DeployEvent::Horizon {
+                        lb: lb.clone(),
+                        horizon_ms: h.bound.as_millis() as u64,
+                        why: h.why.clone(),
+                    }));
+                    self.horizons.insert(lb.clone(), h);
+                }
+                Err(e) => unbounded.push(format!("{lb}: {e}")),
+            }
+        }
+        if unbounded.is_empty() {
+            return None;
+        }
+        let fix = "set hard-stop-after in marathon-lb's HAPROXY_HEAD, give the app a --drain-metric,                    or run HAProxy with nbthread 1";
+        if *auto {
+            self.horizons.clear();
+            self.proof = Some(DrainProof::Pids);
+            let why = format!(
+                "drain proof: pids — no reload horizon exists ({}); asking /_haproxy_getpids once per kill                  as zdd.py does, which forks inside a threaded HAProxy and may break live requests; to avoid it, {fix}",
+                unbounded.join("; ")
+            );
+            actions.push(Action::Notify(DeployEvent::DrainProof {
+                proof: "pids".into(),
+                why,
+            }));
+            return None;
+        }
+        Some(finish_stopped(
+            ExitCode::MarathonLb,
+            format!(
+                "--drain-proof horizon cannot prove a drain: {}; nothing was changed",
+                unbounded.join("; ")
+            ),
+            Some(format!("{fix}; or choose --drain-proof pids")),
+        ))
+    }
+
+    /// The drain of `app`'s tasks on every LB, its drained tasks narrowed to
+    /// those the drain proof lets go now (see [`Self::past_horizon`]).
+    fn provable_drain(
+        &mut self,
+        app: &App,
+        grower: &App,
+        backend: &str,
+        samples: &[LbSample],
+        now: Instant,
+        actions: &mut Vec<Action>,
+    ) -> DrainReport {
+        let mut report = plan::drain_report(&app.tasks, backend, samples, &self.snapshot.host_ips);
+        let (ready, note) = self.past_horizon(
+            std::mem::take(&mut report.drained),
+            app,
+            grower,
+            backend,
+            samples,
+            now,
+        );
+        report.drained = ready;
+        actions.extend(note);
+        report
+    }
+
+    /// With [`DrainProof::Horizon`], the drained tasks no older worker can
+    /// still send to (see [`Self::left_service`]); the others are reported.
+    fn past_horizon(
+        &mut self,
+        drained: Vec<String>,
+        app: &App,
+        grower: &App,
+        backend: &str,
+        samples: &[LbSample],
+        now: Instant,
+    ) -> (Vec<String>, Option<Action>) {
+        if !matches!(self.proof, Some(DrainProof::Horizon { .. })) {
+            return (drained, None);
+        }
+        let healthy = plan::healthy_count(grower);
+        if healthy < self.grower_healthy {
+            self.left_service.clear();
+        }
+        self.grower_healthy = healthy;
+        for sample in samples {
+            let out: Vec<String> = match &sample.worker {
+                Some(worker) if sample.rows.is_ok() => {
+                    let since = now.checked_sub(worker.uptime).unwrap_or(now);
+                    plan::drain_report(
+                        &app.tasks,
+                        backend,
+                        std::slice::from_ref(sample),
+                        &self.snapshot.host_ips,
+                    )
+                    .drained
+                    .into_iter()
+                    .inspect(|task| {
+                        self.left_service
+                            .entry((sample.url.clone(), task.clone()))
+                            .and_modify(|t| *t = (*t).min(since))
+                            .or_insert(since);
+                    })
+                    .collect()
+                }
+                _ => Vec::new(),
+            };
+            self.left_service.retain(|(lb, task), _| {
+                lb != &sample.url || out.contains(task) || !app.tasks.iter().any(|t| &t.id == task)
+            });
+        }
+        let longest = self
+            .horizons
+            .values()
+            .map(|h| h.bound)
+            .max()
+            .unwrap_or_default();
+        let ready_at = |task: &String| -> Option<Instant> {
+            samples
+                .iter()
+                .map(|s| {
+                    let bound = self.horizons.get(&s.url).map_or(longest, |h| h.bound);
+                    self.left_service
+                        .get(&(s.url.clone(), task.clone()))
+                        .map(|t| *t + bound)
+                })
+                .try_fold(now, |latest, at| Some(latest.max(at?)))
+        };
+        let (ready, waiting): (Vec<String>, Vec<String>) = drained
+            .into_iter()
+            .partition(|task| ready_at(task).is_some_and(|at| at <= now));
+        if waiting.is_empty() {
+            return (ready, None);
+        }
+        let first = waiting
+            .iter()
+            .filter_map(ready_at)
+            .min()
+            .map_or(longest, |at| at.duration_since(now));
+        let event = DeployEvent::HorizonWait {
+            tasks: waiting.len() as u32,
+            ready_in_s: first.as_secs(),
+            horizon_s: longest.as_secs(),
+        };
+        (ready, Some(Action::Notify(event)))
+    }
+
+    /// Before a kill (or a delete, `tasks` empty): with [`DrainProof::Pids`]
+    /// ask every LB for its pids; the other proofs were checked already.
+    fn older_workers_check(&mut self, tasks: Vec<String>) -> Vec<Action> {
+        if matches!(self.proof, Some(DrainProof::Pids) | None) {
+            return self.request(Pending::Pids(tasks), Action::ReadLbPids);
+        }
+        self.before_kill(tasks)
     }
 
     fn start_counts(&self, goal: &Goal) -> (u32, u32) {
@@ -886,24 +1152,22 @@ impl Machine {
             // drains the growing one, which is already at its size: killing
             // those drained tasks (with scale) makes the growing app the one
             // scaled last, and the next round grows it back.
-            let report = plan::drain_report(
-                &grower.tasks,
-                &goal.backend,
-                &samples,
-                &self.snapshot.host_ips,
-            );
+            let report =
+                self.provable_drain(&grower, &grower, &goal.backend, &samples, now, &mut actions);
             if !report.drained.is_empty() && capacity_ok(&report) {
                 self.kill_from = grower.id.clone();
-                actions.extend(self.request(Pending::Pids(report.drained), Action::ReadLbPids));
+                actions.extend(self.older_workers_check(report.drained));
                 return actions;
             }
         }
         self.kill_from = shrinker.id.clone();
-        let report = plan::drain_report(
-            &shrinker.tasks,
+        let report = self.provable_drain(
+            &shrinker,
+            &grower,
             &goal.backend,
             &samples,
-            &self.snapshot.host_ips,
+            now,
+            &mut actions,
         );
         let capacity_ok = capacity_ok(&report);
         let all_drained = report.drained.len() == shrinker.tasks.len()
@@ -913,15 +1177,21 @@ impl Machine {
             && all_drained
             && capacity_ok
         {
-            actions.extend(self.request(Pending::Pids(Vec::new()), Action::ReadLbPids));
+            actions.extend(self.older_workers_check(Vec::new()));
             return actions;
         }
+        // Once the growing app is at its size and the old app goes away,
+        // its drained tasks are not killed one by one: each kill (with
+        // scale) makes the old app the one scaled last, which marathon-lb
+        // takes for the new one, draining healthy new tasks and costing a
+        // reload; the delete that follows once all are drained does both.
+        let grower_full = goal.delete_shrinker && grower.instances >= goal.want_grower;
         let room = shrinker.instances.saturating_sub(goal.want_shrinker) as usize;
         let mut killable = report.drained.clone();
         killable.sort();
         killable.truncate(room);
-        if !killable.is_empty() && capacity_ok {
-            actions.extend(self.request(Pending::Pids(killable), Action::ReadLbPids));
+        if !killable.is_empty() && capacity_ok && !grower_full {
+            actions.extend(self.older_workers_check(killable));
             return actions;
         }
         if self.stalled_lb(now, &report) {

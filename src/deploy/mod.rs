@@ -1,10 +1,11 @@
 //! Zero-downtime blue/green and canary deploys through marathon-lb:
 //! the pure state machine ([`machine`]) and helpers ([`plan`]), the events it
 //! reports ([`event`]), reading `--drain-metric` ([`metric`]) and the small
-//! I/O loop that runs it ([`driver`]).
+//! I/O loop that runs it ([`driver`]), and how a kill is proven safe ([`proof`]).
 
 pub mod driver;
 pub mod event;
 pub mod machine;
 pub mod metric;
 pub mod plan;
+pub mod proof;

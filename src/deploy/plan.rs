@@ -559,6 +559,9 @@ pub struct LbSample {
     pub url: String,
     /// Its stats rows.
     pub rows: Result<Vec<StatsRow>, String>,
+    /// The worker that served them, when the drain proof needs it (the
+    /// reload horizon) and the stats page answered.
+    pub worker: Option<crate::lb::worker::Worker>,
 }
 
 /// A server that keeps a task from counting as drained.
@@ -948,6 +951,7 @@ mod tests {
         LbSample {
             url: url.into(),
             rows: Ok(rows),
+            worker: None,
         }
     }
 
@@ -990,6 +994,7 @@ mod tests {
         let down = LbSample {
             url: "http://lb3:9090".into(),
             rows: Err("connection refused".into()),
+            worker: None,
         };
         let report = drain_report(&tasks, "web_10000", &[lb1, down], &ips);
         assert!(
@@ -1016,6 +1021,7 @@ mod tests {
         let lb = |rows: Vec<StatsRow>| LbSample {
             url: "lb".into(),
             rows: Ok(rows),
+            worker: None,
         };
         let report = drain_report(
             &[t.clone()],

@@ -1,12 +1,14 @@
 //! Reads marathon-lb's 9090 endpoints on every instance in parallel: the
-//! stats CSV (`/haproxy?stats;csv`) and the HAProxy pids
-//! (`/_haproxy_getpids`). Requests carry no credentials: the ACS token never
-//! goes to marathon-lb.
+//! stats CSV (`/haproxy?stats;csv`), the serving worker (`/haproxy?stats`),
+//! the running config (`/_haproxy_getconfig`) and the HAProxy pids
+//! (`/_haproxy_getpids`, the only one that forks). Requests carry no
+//! credentials: the ACS token never goes to marathon-lb.
 
 use std::thread;
 
 use crate::error::{ExitCode, HasExitCode};
 use crate::lb::stats::{self, StatsRow};
+use crate::lb::worker::{self, Worker};
 
 /// A marathon-lb endpoint that failed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -28,6 +30,17 @@ impl HasExitCode for LbError {
     fn exit_code(&self) -> ExitCode {
         ExitCode::MarathonLb
     }
+}
+
+/// One LB as read before a deploy chooses its drain proof.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LbProfile {
+    /// Its 9090 base URL.
+    pub url: String,
+    /// Its serving worker, or why it could not be read.
+    pub worker: Result<Worker, String>,
+    /// Its running config, or why it was not read.
+    pub config: Result<String, String>,
 }
 
 /// Every marathon-lb instance of one run.
@@ -108,5 +121,46 @@ impl LbClient {
             let body = self.get_text(&format!("{base}/_haproxy_getpids"))?;
             Ok(body.split_whitespace().count())
         })
+    }
+
+    /// Every instance's serving HAProxy worker, from the HTML stats page
+    /// (no fork).
+    pub fn workers(&self) -> Vec<(String, Result<Worker, LbError>)> {
+        self.each(|base| {
+            let url = format!("{base}/haproxy?stats");
+            let body = self.get_text(&url)?;
+            worker::parse(&body).map_err(|e| LbError::Endpoint {
+                url,
+                detail: e.to_string(),
+            })
+        })
+    }
+
+    /// Every instance's running config (`/_haproxy_getconfig`, no fork).
+    pub fn running_configs(&self) -> Vec<(String, Result<String, LbError>)> {
+        self.each(|base| self.get_text(&format!("{base}/_haproxy_getconfig")))
+    }
+
+    /// Every instance's serving worker and, with `configs`, its running
+    /// config: what choosing a drain proof needs, read without forking.
+    pub fn profiles(&self, configs: bool) -> Vec<LbProfile> {
+        let mut running: std::collections::BTreeMap<String, Result<String, String>> = if configs {
+            self.running_configs()
+                .into_iter()
+                .map(|(url, c)| (url, c.map_err(|e| e.to_string())))
+                .collect()
+        } else {
+            std::collections::BTreeMap::new()
+        };
+        self.workers()
+            .into_iter()
+            .map(|(url, worker)| LbProfile {
+                config: running
+                    .remove(&url)
+                    .unwrap_or_else(|| Err("not read".into())),
+                worker: worker.map_err(|e| e.to_string()),
+                url,
+            })
+            .collect()
     }
 }

@@ -66,25 +66,22 @@ fn script(h: &Harness, name: &str, body: &str) -> PathBuf {
 /// last to go: holding it busy holds the old app's delete too.
 #[test]
 fn a_busy_drain_metric_holds_the_kill_until_it_reads_zero() {
-    let Some(h) = Harness::new(1) else { return };
+    let Some(mut h) = Harness::new(1) else { return };
+    let metric = "http://{host}:{port}/metrics";
+    h.drain_by(&[
+        "--drain-metric",
+        metric,
+        "--drain-metric-gauge",
+        "pending_operations",
+    ]);
     let v1 = h.app_file("v1", 3, json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
     let blue = task_ids(&h, "/web-blue");
     let held = blue.last().unwrap().clone();
     h.sim.set_pending_operations(&held, 2);
     let load = h.load();
-    let metric = "http://{host}:{port}/metrics";
     let v2 = h.app_file("v2", 3, json!({}));
-    let running = h.spawn(&[
-        "deploy",
-        v2.to_str().unwrap(),
-        "-w",
-        "60",
-        "--drain-metric",
-        metric,
-        "--drain-metric-gauge",
-        "pending_operations",
-    ]);
+    let running = h.spawn(&["deploy", v2.to_str().unwrap(), "-w", "60"]);
     let deadline = Instant::now() + LIMIT;
     while !running.stderr().contains("waiting for the drain metric") {
         assert!(

@@ -5,6 +5,7 @@ mod auth;
 mod config;
 mod deploy;
 mod deploy_input;
+mod drain_proof;
 mod errors;
 mod hooks;
 mod interactive;

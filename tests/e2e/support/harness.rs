@@ -30,7 +30,33 @@ pub struct Harness {
     home: tempfile::TempDir,
 }
 
+/// How the deploys of these tests prove drain by default: the task server's
+/// own gauge of open connections (`examples/task_server.rs`), which reads 0
+/// only when no HAProxy worker, old or new, holds a connection to the task.
+/// The stand-in runs marathon-lb's threaded HAProxy, where the other fork-free
+/// proof, the reload horizon, takes a minute per kill at marathon-lb's
+/// timeouts and does not exist for the `mode tcp` backends these apps get;
+/// the tests of `--drain-proof` choose theirs with [`Harness::drain_by`].
+pub const DRAIN_BY_CONNECTIONS: [&str; 4] = [
+    "--drain-metric",
+    "http://{host}:{port}/metrics",
+    "--drain-metric-gauge",
+    "open_connections",
+];
+
 impl Harness {
+    /// Replaces the default drain flags ([`DRAIN_BY_CONNECTIONS`]).
+    pub fn drain_by(&mut self, flags: &[&str]) {
+        let at = self
+            .deploy_flags
+            .iter()
+            .position(|f| f == DRAIN_BY_CONNECTIONS[0])
+            .expect("the default drain flags are set");
+        self.deploy_flags.truncate(at);
+        self.deploy_flags
+            .extend(flags.iter().map(|f| f.to_string()));
+    }
+
     /// A world whose app durations run 10 times faster than written;
     /// None without HAProxy (outside CI).
     pub fn new(lb_count: usize) -> Option<Self> {
@@ -39,6 +65,15 @@ impl Harness {
 
     /// A world whose app durations are multiplied by `time_scale`.
     pub fn with_time_scale(lb_count: usize, time_scale: f64) -> Option<Self> {
+        Self::build(lb_count, time_scale, None)
+    }
+
+    /// [`Self::new`] with HAProxy at `threads` threads (`nbthread`).
+    pub fn with_lb_threads(lb_count: usize, threads: u32) -> Option<Self> {
+        Self::build(lb_count, 0.1, Some(threads))
+    }
+
+    fn build(lb_count: usize, time_scale: f64, threads: Option<u32>) -> Option<Self> {
         if !haproxy_available() {
             return None;
         }
@@ -47,7 +82,7 @@ impl Harness {
             ..SimConfig::default()
         });
         let lbs = (0..lb_count)
-            .map(|_| LbStandin::start(&sim.url()))
+            .map(|_| LbStandin::start_with_threads(&sim.url(), threads))
             .collect();
         let port = free_port();
         Some(Self {
@@ -57,8 +92,10 @@ impl Harness {
             alt: free_port(),
             group: format!("web{port}"),
             deploy_flags: ["-f", "-s", "0.5", "--timeout", "10"]
-                .map(String::from)
-                .to_vec(),
+                .iter()
+                .chain(&DRAIN_BY_CONNECTIONS)
+                .map(|f| f.to_string())
+                .collect(),
             home: tempfile::tempdir().unwrap(),
         })
     }

@@ -116,7 +116,7 @@ const LUA: [(&str, &str); 4] = [
 /// else changes: threads, timeouts and options are marathon-lb's. A rule
 /// that no longer finds its text panics, so a changed template cannot slip
 /// past the stand-in unnoticed.
-fn localize(rendered: &str, dir: &Path, stats_port: u16) -> String {
+fn localize(rendered: &str, dir: &Path, stats_port: u16, threads: Option<u32>) -> String {
     let dir = dir.display();
     let rules = [
         (
@@ -141,6 +141,13 @@ fn localize(rendered: &str, dir: &Path, stats_port: u16) -> String {
         ),
     ];
     let mut cfg = rendered.to_string();
+    if let Some(n) = threads {
+        assert!(
+            cfg.starts_with("global\n"),
+            "marathon-lb's head starts with global"
+        );
+        cfg.insert_str("global\n".len(), &format!("  nbthread {n}\n"));
+    }
     for (from, to) in &rules {
         assert!(
             cfg.contains(from.as_str()),
@@ -186,6 +193,13 @@ pub struct LbStandin {
 impl LbStandin {
     /// Starts HAProxy and follows `marathon` (the simulator's base URL).
     pub fn start(marathon: &str) -> Self {
+        Self::start_with_threads(marathon, None)
+    }
+
+    /// [`Self::start`], with `nbthread` set in the head as a user would set
+    /// it in marathon-lb's `HAPROXY_HEAD` (None: HAProxy's default, one
+    /// thread per CPU, as marathon-lb's own head).
+    pub fn start_with_threads(marathon: &str, threads: Option<u32>) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let stats_port = free_port();
         for (name, text) in LUA {
@@ -206,7 +220,7 @@ impl LbStandin {
             let apps = Apps::from_slice(body).ok()?;
             render::render(&apps, &options, &templates, &NoResolver)
                 .ok()
-                .map(|r| localize(&r.haproxy_cfg, &home, stats_port))
+                .map(|r| localize(&r.haproxy_cfg, &home, stats_port, threads))
         };
         let http = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(5))
@@ -309,6 +323,11 @@ impl LbStandin {
             fs_err::read_to_string(self.dir.path().join("haproxy.log")).unwrap_or_default(),
             fs_err::read_to_string(self.config_path()).unwrap_or_default()
         );
+    }
+
+    /// How often `/_haproxy_getpids` was asked (each call forks in HAProxy).
+    pub fn getpids_calls(&self) -> usize {
+        std::fs::read_to_string(self.dir.path().join("getpids.calls")).map_or(0, |c| c.len())
     }
 
     /// Reloads so far.

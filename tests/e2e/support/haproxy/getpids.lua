@@ -3,8 +3,10 @@
 -- the serving worker, which is what makes the endpoint hazardous on a
 -- multi-threaded worker. The tests run several HAProxy instances side by
 -- side, so the answer keeps only this stand-in's master and its children
--- (read from /proc, without another fork), in `pidof`'s order.
--- `send_text` comes from getconfig.lua (looked up when a request comes).
+-- (read from /proc, without another fork), in `pidof`'s order. Each call
+-- is counted in `getpids.calls` next to the config, for the tests.
+-- `config_dir` and `send_text` come from getconfig.lua (looked up when a
+-- request comes).
 local function master_pid()
   local stat = io.open("/proc/self/stat", "r")
   local line = stat:read("*l")
@@ -26,6 +28,9 @@ local function own_pids()
 end
 
 core.register_service("getpids", "http", function(applet)
+  local calls = io.open(config_dir() .. "getpids.calls", "a")
+  calls:write(".")
+  calls:close()
   local shell = io.popen("pidof haproxy", "r")
   local all = shell:read("*a")
   shell:close()
