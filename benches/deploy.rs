@@ -3,8 +3,13 @@
 //! and one marathon-lb stand-in on real HAProxy, 5 instances whose process
 //! takes 1 s to listen, next to the floor the world allows: per step of the new app, from its tasks' staging
 //! to their first passing health check and the HAProxy reload that lists
-//! them (drains take no time: no traffic). zdd.py's figures on a comparable
-//! setup are printed alongside.
+//! them. Each scenario runs under load through HAProxy (half the clients on
+//! a new connection per request, half on keep-alive connections), and the
+//! bench prints its failed requests and the HAProxy reloads it caused
+//! beside the wall times. The stand-in runs marathon-lb's own head at
+//! HAProxy's default threads; the deploys prove drain with the tasks'
+//! open-connection gauge (`--drain-proof metric`, no fork). zdd.py's figures
+//! on a comparable setup are printed alongside.
 //!
 //! `cargo build --locked --example task_server && cargo bench --locked --profile dev --bench deploy`
 
@@ -21,7 +26,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
 
-use support::harness::Harness;
+use support::harness::{DRAIN_BY_CONNECTIONS, Harness};
 
 const LIMIT: Duration = Duration::from_secs(120);
 const INSTANCES: u32 = 5;
@@ -85,13 +90,24 @@ struct Figure {
     wall: Duration,
     floor: Duration,
     steps: usize,
+    reloads: usize,
+    requests: u64,
+    failed: u64,
     zdd: &'static str,
 }
 
-/// Runs `dcos-lb ARGS` to its end and measures it against the floor.
+/// Runs `dcos-lb ARGS` to its end and measures it against the floor; with
+/// `load`, under load through HAProxy (a first deploy has nothing to serve
+/// until it ends).
 fn measure(h: &Harness, name: &str, args: &[&str], zdd: &'static str) -> Figure {
+    measure_with(h, name, args, zdd, true)
+}
+
+fn measure_with(h: &Harness, name: &str, args: &[&str], zdd: &'static str, load: bool) -> Figure {
     let stop = AtomicBool::new(false);
     let started = SystemTime::now();
+    let reloads_before = h.lbs[0].reloads();
+    let load = load.then(|| h.load());
     let (wall, tasks) = thread::scope(|scope| {
         let recorder = scope.spawn(|| record_tasks(h, &stop));
         let t0 = Instant::now();
@@ -101,6 +117,7 @@ fn measure(h: &Harness, name: &str, args: &[&str], zdd: &'static str) -> Figure 
         assert_eq!(code, 0, "{name}: {stderr}");
         (wall, recorder.join().unwrap())
     });
+    let counts = load.map(support::load::Load::stop).unwrap_or_default();
     let reloads: Vec<u64> = h.lbs[0]
         .reload_times
         .lock()
@@ -114,6 +131,9 @@ fn measure(h: &Harness, name: &str, args: &[&str], zdd: &'static str) -> Figure 
         wall,
         floor,
         steps,
+        reloads: h.lbs[0].reloads() - reloads_before,
+        requests: counts.ok + counts.failed,
+        failed: counts.failed,
         zdd,
     }
 }
@@ -155,7 +175,10 @@ fn main() {
         println!("deploy bench: /usr/sbin/haproxy is missing; nothing measured");
         return;
     };
-    h.deploy_flags = vec!["-f".into()];
+    h.deploy_flags = std::iter::once("-f")
+        .chain(DRAIN_BY_CONNECTIONS)
+        .map(String::from)
+        .collect();
     let app = |version: &str| {
         h.app_file(version, INSTANCES, json!({"TASK_START_DELAY_MS": "1000"}))
             .to_str()
@@ -164,23 +187,24 @@ fn main() {
     };
     let (v1, v2, v3, v4, v5) = (app("v1"), app("v2"), app("v3"), app("v4"), app("v5"));
     let figures = [
-        measure(
+        measure_with(
             &h,
-            "first deploy",
+            "first deploy (no load)",
             &["deploy", &v1],
             "returns before healthy",
+            false,
         ),
         measure(
             &h,
             "blue→green, +50 % steps, -s 5",
             &["deploy", &v2],
-            "46 s (-s 5)",
+            "46 s (-s 5); about 9 reloads",
         ),
         measure(
             &h,
             "green→blue, +50 % steps, -s 1",
             &["deploy", &v3, "-s", "1"],
-            "29 s (-s 1)",
+            "29 s (-s 1); about 9 reloads",
         ),
         measure(&h, "blue→green, --surge", &["deploy", &v4, "--surge"], "-"),
         measure(
@@ -205,17 +229,19 @@ fn main() {
         "\ndcos lb deploy, {INSTANCES} instances, 1 s health checks, 1 marathon-lb (real HAProxy)"
     );
     println!(
-        "{:<34} {:>8} {:>8} {:>6} {:>8}  zdd.py",
-        "scenario", "wall s", "floor s", "steps", "overhead"
+        "{:<34} {:>8} {:>8} {:>6} {:>8} {:>8} {:>16}  zdd.py",
+        "scenario", "wall s", "floor s", "steps", "overhead", "reloads", "failed/requests"
     );
     for f in &figures {
         println!(
-            "{:<34} {:>8.1} {:>8.1} {:>6} {:>7.0}%  {}",
+            "{:<34} {:>8.1} {:>8.1} {:>6} {:>7.0}% {:>8} {:>16}  {}",
             f.name,
             f.wall.as_secs_f64(),
             f.floor.as_secs_f64(),
             f.steps,
             (f.wall.as_secs_f64() / f.floor.as_secs_f64().max(0.001) - 1.0) * 100.0,
+            f.reloads,
+            format!("{}/{}", f.failed, f.requests),
             f.zdd
         );
     }
