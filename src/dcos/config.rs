@@ -16,6 +16,7 @@ use url::Url;
 
 use crate::cli::GlobalArgs;
 use crate::dcos::auth::{AuthError, BasicAuth, Secret, ServiceAccount};
+use crate::dcos::toml_error;
 use crate::env::{self, Env};
 use crate::error::{ExitCode, HasExitCode};
 
@@ -276,7 +277,7 @@ fn read_dcos_toml(path: &Path) -> Result<DcosToml, ConfigError> {
         detail,
     };
     let text = fs_err::read_to_string(path).map_err(|e| read_error(e.to_string()))?;
-    toml::from_str(&text).map_err(|e| read_error(e.to_string()))
+    toml::from_str(&text).map_err(|e| read_error(toml_error::describe(&text, &e)))
 }
 
 /// Go's `strconv.ParseBool` spellings.

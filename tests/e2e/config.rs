@@ -321,3 +321,58 @@ fn ssl_verify_from_file_env_and_injected_tls_vars() {
     home.cluster("c1", &bool_toml, false);
     assert_ok(&list(&home));
 }
+
+#[test]
+fn dcos_toml_syntax_errors_name_the_line_but_never_print_the_token() {
+    const SECRET: &str = "eyJhbGciOiJSUzI1NiJ9.never-printed-token.sig";
+    let home = TestHome::new();
+    for (kind, toml, line) in [
+        (
+            "unclosed quote",
+            format!("[core]\ndcos_url = \"{DEAD}\"\ndcos_acs_token = \"{SECRET}\n"),
+            3,
+        ),
+        (
+            "unquoted value",
+            format!("[core]\ndcos_url = \"{DEAD}\"\ndcos_acs_token = {SECRET}\n"),
+            3,
+        ),
+        (
+            "duplicate key",
+            format!(
+                "[core]\ndcos_acs_token = \"{SECRET}\"\ndcos_url = \"{DEAD}\"\ndcos_acs_token = \"{SECRET}\"\n"
+            ),
+            4,
+        ),
+        (
+            "an array",
+            format!("[core]\ndcos_url = \"{DEAD}\"\ndcos_acs_token = [\"{SECRET}\"]\n"),
+            3,
+        ),
+    ] {
+        let dir = home.cluster("c1", &toml, false);
+        let r = run(home.cmd(&["-vv", "app", "list"]));
+        assert_eq!(r.code, 1, "{kind}: {}", r.stderr);
+        assert!(
+            !r.stderr.contains("never-printed") && !r.stdout.contains("never-printed"),
+            "{kind} printed the token:\n{}{}",
+            r.stdout,
+            r.stderr
+        );
+        let file = dir.join("dcos.toml");
+        assert!(
+            r.stderr.contains(&format!(
+                "cannot read {}: line {line}, column ",
+                file.display()
+            )),
+            "{kind}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr
+                .contains(&format!("{line} | dcos_acs_token = <redacted>")),
+            "{kind}: {}",
+            r.stderr
+        );
+    }
+}
