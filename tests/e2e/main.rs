@@ -17,3 +17,4 @@ mod split;
 mod standin;
 mod status;
 mod support;
+mod tls;
