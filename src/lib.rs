@@ -18,6 +18,7 @@ pub mod marathon;
 pub mod output;
 pub mod plugin;
 pub mod render;
+pub mod tls;
 
 use std::ffi::OsString;
 use std::io;
