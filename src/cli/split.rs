@@ -107,6 +107,13 @@ pub fn cmd_split(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> anyhow::Result
             )),
             id: None,
         })?;
+    if let Some(target) =
+        crate::deploy::plan::split_target(&apps_in_group).filter(|t| new_instances > *t)
+    {
+        ui.warn(&format!(
+            "--new-instances {new_instances} is more than group {group}'s target of {target} instances: all {target} will run the new version (zdd.py clamps it too)"
+        ));
+    }
     let mode = match (app, apps_in_group.len()) {
         (_, n) if n >= 2 => Mode::MoveSplit(new_instances),
         (Some(app), _) => Mode::Deploy(app),

@@ -259,3 +259,54 @@ fn every_checkable_input_is_refused_before_the_first_write() {
         sim.assert_nothing_written();
     }
 }
+
+#[test]
+fn new_instances_above_the_target_are_clamped_with_one_line() {
+    let (sim, home) = world();
+    let mut running = zdd_app(json!({
+        "HAPROXY_DEPLOYMENT_GROUP": "web",
+        "HAPROXY_DEPLOYMENT_ALT_PORT": "10081",
+        "HAPROXY_DEPLOYMENT_COLOUR": "blue",
+        "HAPROXY_0_PORT": "10080",
+        "HAPROXY_DEPLOYMENT_TARGET_INSTANCES": "3",
+        "HAPROXY_DEPLOYMENT_STARTED_AT": "2026-01-01T00:00:00Z",
+    }));
+    running["id"] = json!("/web-blue");
+    running["instances"] = json!(0);
+    sim.create_app(running);
+    sim.clear_requests();
+    let v2 =
+        zdd_app(json!({"HAPROXY_DEPLOYMENT_GROUP": "web", "HAPROXY_DEPLOYMENT_ALT_PORT": "10081"}));
+    let file = home.file("v2.json", &v2.to_string());
+    let file = file.to_str().expect("utf-8");
+    let split = |n: &str| {
+        run(home.cmd(&[
+            "split",
+            file,
+            "-n",
+            n,
+            "--dry-run",
+            "-l",
+            "http://127.0.0.1:9",
+        ]))
+    };
+    let r = split("9");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let clamped: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.contains("--new-instances"))
+        .collect();
+    assert_eq!(
+        clamped,
+        [
+            "warning: --new-instances 9 is more than group web's target of 3 instances: all 3 will run the new version (zdd.py clamps it too)"
+        ],
+        "{}",
+        r.stderr
+    );
+    let r = split("3");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("clamps"), "{}", r.stderr);
+    sim.assert_nothing_written();
+}
