@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use crate::support::cmd::{Run, TestHome, dcos_toml, run, web_app};
 use crate::support::marathon_sim::{MarathonSim, SimConfig};
 
-fn world() -> (MarathonSim, TestHome) {
+/// A simulator and a HOME whose only cluster is it (no token).
+pub fn world() -> (MarathonSim, TestHome) {
     let sim = MarathonSim::start(SimConfig {
         time_scale: 0.1,
         ..SimConfig::default()
@@ -18,7 +19,8 @@ fn world() -> (MarathonSim, TestHome) {
     (sim, home)
 }
 
-fn zdd_app(labels: Value) -> Value {
+/// `/web`, 3 instances on service port 10080, with these labels.
+pub fn zdd_app(labels: Value) -> Value {
     let mut app = web_app("/web", 3);
     app["labels"] = labels;
     app["portDefinitions"] = json!([{ "port": 10080, "name": "http" }]);

@@ -2,6 +2,7 @@
 
 mod architecture;
 mod auth;
+mod bad_input;
 mod config;
 mod deploy;
 mod deploy_input;
