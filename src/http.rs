@@ -1,12 +1,15 @@
-//! The blocking HTTP clients: TLS mode, CA bundle, timeouts and the
-//! `dcos-lb/<version>` user agent. No client here carries credentials;
-//! `dcos::auth::ClusterAuth` adds them per request, only for the cluster.
+//! The blocking HTTP clients: TLS mode, CA bundle (verified by
+//! `crate::tls`), timeouts and the `dcos-lb/<version>` user agent. No
+//! client here carries credentials; `dcos::auth::ClusterAuth` adds them per
+//! request, only for the cluster.
 
 use std::error::Error as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use reqwest::blocking::Client;
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
 
 use crate::dcos::config::TlsMode;
 use crate::error::{ExitCode, HasExitCode};
@@ -76,18 +79,18 @@ fn builder(settings: &HttpSettings) -> Result<reqwest::blocking::ClientBuilder, 
                 path: path.clone(),
                 source,
             })?;
-            let certs =
-                reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| HttpError::BadCa {
-                    path: path.clone(),
-                    detail: format!(": {e}"),
-                })?;
+            let bad_ca = |detail: String| HttpError::BadCa {
+                path: path.clone(),
+                detail,
+            };
+            let certs = CertificateDer::pem_slice_iter(&pem)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| bad_ca(format!(": {e}")))?;
             if certs.is_empty() {
-                return Err(HttpError::BadCa {
-                    path: path.clone(),
-                    detail: String::new(),
-                });
+                return Err(bad_ca(String::new()));
             }
-            builder = builder.tls_certs_only(certs);
+            let config = crate::tls::client_config(certs).map_err(|e| bad_ca(format!(": {e}")))?;
+            builder = builder.tls_backend_preconfigured(config);
         }
     }
     Ok(builder)

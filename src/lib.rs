@@ -18,6 +18,7 @@ pub mod marathon;
 pub mod output;
 pub mod plugin;
 pub mod render;
+pub mod tls;
 
 use std::ffi::OsString;
 use std::io;
@@ -91,10 +92,12 @@ pub fn run(args: Vec<OsString>, env: Env) -> u8 {
 /// Request-level logs on stderr: `-v` shows what dcos-lb does, `-vv` every
 /// request (URLs without credentials; tokens are never logged), and
 /// `DCOS_LB_LOG` takes any tracing filter for debugging dcos-lb itself.
+/// Only dcos-lb's own records pass by default: a library's (rustls logs a
+/// refused certificate at ERROR) would repeat the error dcos-lb prints.
 fn init_logging(verbosity: Verbosity, env: &Env, color: bool) {
     use tracing_subscriber::EnvFilter;
     let default = match verbosity {
-        Verbosity::Quiet | Verbosity::Normal => "warn",
+        Verbosity::Quiet | Verbosity::Normal => "dcos_lb=warn",
         Verbosity::Verbose => "dcos_lb=info",
         Verbosity::Trace => "dcos_lb=debug",
     };

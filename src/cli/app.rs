@@ -97,6 +97,7 @@ pub struct ScaleArgs {
     /// The app id.
     pub app_id: String,
     /// The new instance count.
+    #[arg(allow_negative_numbers = true)]
     pub instances: u32,
     /// Override a deployment that holds the app (cancels it).
     #[arg(long)]

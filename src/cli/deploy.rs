@@ -53,13 +53,13 @@ pub struct RunArgs {
     #[arg(short = 'f', long)]
     pub force: bool,
     /// Longest wait in seconds between two looks at Marathon (events end it sooner).
-    #[arg(short = 's', long, default_value_t = 5.0, value_name = "SECONDS", value_parser = positive_seconds)]
+    #[arg(short = 's', long, default_value_t = 5.0, value_name = "SECONDS", value_parser = positive_seconds, allow_negative_numbers = true)]
     pub step_delay: f64,
     /// Seconds without progress before stopping (resumable, exit 10).
-    #[arg(short = 'w', long, default_value_t = 300, value_name = "SECONDS", value_parser = at_least_one::<u64>)]
+    #[arg(short = 'w', long, default_value_t = 300, value_name = "SECONDS", value_parser = at_least_one::<u64>, allow_negative_numbers = true)]
     pub max_wait: u64,
     /// Grow the new app by this many instances per step instead of +50 %.
-    #[arg(long, value_name = "K", value_parser = at_least_one::<u32>)]
+    #[arg(long, value_name = "K", value_parser = at_least_one::<u32>, allow_negative_numbers = true)]
     pub linear_increase: Option<u32>,
     /// Start every new instance at once, then drain and kill old ones.
     #[arg(long)]
@@ -99,13 +99,19 @@ pub struct DeployArgs {
     #[arg(short = 'j', long = "json", value_name = "APP.json", num_args = 0..=1)]
     pub json: Option<Option<PathBuf>>,
     /// Instances the new app starts with.
-    #[arg(short = 'i', long, default_value_t = 1, value_name = "N", value_parser = at_least_one::<u32>)]
+    #[arg(short = 'i', long, default_value_t = 1, value_name = "N", value_parser = at_least_one::<u32>, allow_negative_numbers = true)]
     pub initial_instances: u32,
     /// Finish the group's deployment in progress.
     #[arg(short = 'r', long)]
     pub resume: bool,
     /// Hybrid: run N new instances next to target−N old ones.
-    #[arg(short = 'n', long, default_value_t = 0, value_name = "N")]
+    #[arg(
+        short = 'n',
+        long,
+        default_value_t = 0,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     pub new_instances: u32,
     /// Move a hybrid group entirely to the current (new) app.
     #[arg(short = 'c', long, conflicts_with_all = ["complete_prev", "resume"])]
@@ -159,7 +165,7 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
 }
 
 /// A whole number of at least 1 (a count or a number of seconds).
-fn at_least_one<T: std::str::FromStr + From<u8> + PartialOrd>(text: &str) -> Result<T, String> {
+pub fn at_least_one<T: std::str::FromStr + From<u8> + PartialOrd>(text: &str) -> Result<T, String> {
     match text.trim().parse::<T>() {
         Ok(n) if n >= T::from(1) => Ok(n),
         _ => Err(format!("{text:?} is not a whole number of at least 1")),
@@ -220,13 +226,23 @@ pub fn read_app(path: &std::path::Path) -> anyhow::Result<Value> {
             format!("can't read {}: {e}", path.display()),
         )
     })?;
-    serde_json::from_str(&text).map_err(|e| {
+    let app: Value = serde_json::from_str(&text).map_err(|e| {
         CliError::new(
             ExitCode::InvalidInput,
             format!("{} is not valid JSON: {e}", path.display()),
         )
-        .into()
-    })
+    })?;
+    if !app.is_object() {
+        return Err(CliError::new(
+            ExitCode::InvalidInput,
+            format!(
+                "{} holds no app definition: it must be one JSON object, as Marathon's POST /v2/apps takes",
+                path.display()
+            ),
+        )
+        .into());
+    }
+    Ok(app)
 }
 
 /// The deployment group from the app JSON (validated) or `--group`.

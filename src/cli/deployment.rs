@@ -48,7 +48,7 @@ pub struct WatchArgs {
     /// The deployment id.
     pub deployment_id: String,
     /// Seconds between checks when no event arrives.
-    #[arg(long, default_value_t = 1, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 1, value_name = "SECONDS", value_parser = crate::cli::deploy::at_least_one::<u64>, allow_negative_numbers = true)]
     pub interval: u64,
 }
 

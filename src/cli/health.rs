@@ -56,7 +56,7 @@ pub struct HealthArgs {
     #[arg(long)]
     pub wait: bool,
     /// Seconds between checks while waiting, when no event arrives.
-    #[arg(long, default_value_t = 2, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 2, value_name = "SECONDS", value_parser = crate::cli::deploy::at_least_one::<u64>, allow_negative_numbers = true)]
     pub interval: u64,
     /// Output format.
     #[command(flatten)]

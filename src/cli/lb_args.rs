@@ -12,12 +12,29 @@ use crate::lb::discover;
 pub struct LbArgs {
     /// marathon-lb URL, e.g. `http://marathon-lb.marathon.mesos:9090`; every
     /// IPv4 address of its host is one instance, as zdd.py (repeatable).
-    #[arg(short = 'l', long = "marathon-lb", value_name = "URL")]
+    #[arg(short = 'l', long = "marathon-lb", value_name = "URL", value_parser = lb_url)]
     pub marathon_lb: Vec<String>,
     /// The marathon-lb app whose tasks (port 9090) are the instances, when
     /// neither -l nor `lb.marathon_lb_url` is set; works from a laptop.
     #[arg(long, default_value = "/marathon-lb", value_name = "APP")]
     pub lb_app: String,
+}
+
+/// `-l` takes an http(s) URL: anything else is a usage error before any
+/// request, not "no marathon-lb instance found".
+fn lb_url(text: &str) -> Result<String, String> {
+    match url::Url::parse(text.trim()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+            Ok(text.trim().to_string())
+        }
+        Ok(url) => Err(format!(
+            "{text:?} is not an http(s) URL with a host (scheme {:?}); for example http://marathon-lb.marathon.mesos:9090",
+            url.scheme()
+        )),
+        Err(e) => Err(format!(
+            "{text:?} is not a URL ({e}); for example http://marathon-lb.marathon.mesos:9090"
+        )),
+    }
 }
 
 impl LbArgs {

@@ -83,7 +83,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub insecure: bool,
     /// Request timeout in seconds.
-    #[arg(long, global = true, value_name = "SECONDS")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        allow_negative_numbers = true
+    )]
     pub timeout: Option<u64>,
     /// HTTP basic credentials for a bare Marathon, as marathon-lb's flag.
     #[arg(long, global = true, value_name = "USER:PASS", hide_env_values = true)]

@@ -237,7 +237,10 @@ fn read_apps(ctx: &Context, file: Option<&Path>) -> anyhow::Result<AppsInput> {
                 .context("reading the apps JSON from stdin")?;
             AppsInput::Bytes(bytes)
         }
-        Some(path) => AppsInput::Bytes(fs_err::read(path)?),
+        Some(path) => AppsInput::Bytes(
+            fs_err::read(path)
+                .map_err(|e| CliError::new(ExitCode::InvalidInput, format!("--apps: {e}")))?,
+        ),
         None => AppsInput::Marathon(
             ctx.marathon()?
                 .list_apps_raw(&AppQuery {
@@ -254,6 +257,12 @@ fn parse_apps<'a>(input: &'a AppsInput, file: Option<&Path>) -> anyhow::Result<A
         AppsInput::Bytes(bytes) => Apps::from_slice(bytes),
         AppsInput::Marathon(body) => Apps::from_value(body),
     };
+    // A body without `apps` is bad input too, found here rather than as a
+    // render failure that does not name the file.
+    let parsed = parsed.and_then(|apps| match apps.list().err() {
+        None => Ok(apps),
+        Some(missing) => Err(missing),
+    });
     parsed.map_err(|e| {
         let source = file.map_or_else(
             || "Marathon's /v2/apps".to_string(),

@@ -4,7 +4,7 @@
 
 use clap::Args;
 
-use crate::cli::deploy::{Job, RunArgs, group_of, read_app, run_machine};
+use crate::cli::deploy::{Job, RunArgs, at_least_one, group_of, read_app, run_machine};
 use crate::context::Context;
 use crate::deploy::machine::Mode;
 use crate::error::{CliError, ExitCode};
@@ -29,6 +29,7 @@ pub struct SplitArgs {
         short = 'n',
         long,
         value_name = "N",
+        allow_negative_numbers = true,
         required_unless_present_any = ["complete_cur", "complete_prev"]
     )]
     pub new_instances: Option<u32>,
@@ -39,7 +40,7 @@ pub struct SplitArgs {
     #[arg(short = 'p', long, conflicts_with = "new_instances")]
     pub complete_prev: bool,
     /// Instances the new app starts with.
-    #[arg(short = 'i', long, default_value_t = 1, value_name = "N")]
+    #[arg(short = 'i', long, default_value_t = 1, value_name = "N", value_parser = at_least_one::<u32>, allow_negative_numbers = true)]
     pub initial_instances: u32,
     /// The group, when no app JSON is given.
     #[arg(long, value_name = "GROUP")]
@@ -107,6 +108,13 @@ pub fn cmd_split(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> anyhow::Result
             )),
             id: None,
         })?;
+    if let Some(target) =
+        crate::deploy::plan::split_target(&apps_in_group).filter(|t| new_instances > *t)
+    {
+        ui.warn(&format!(
+            "--new-instances {new_instances} is more than group {group}'s target of {target} instances: all {target} will run the new version (zdd.py clamps it too)"
+        ));
+    }
     let mode = match (app, apps_in_group.len()) {
         (_, n) if n >= 2 => Mode::MoveSplit(new_instances),
         (Some(app), _) => Mode::Deploy(app),

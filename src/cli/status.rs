@@ -44,7 +44,7 @@ pub struct StatusArgs {
     #[arg(long)]
     pub watch: bool,
     /// With --watch: stop after this many prints.
-    #[arg(long, value_name = "N", requires = "watch", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", requires = "watch", value_parser = clap::value_parser!(u32).range(1..), allow_negative_numbers = true)]
     pub count: Option<u32>,
     /// Output format.
     #[command(flatten)]

@@ -103,6 +103,16 @@ pub enum AuthError {
         /// The DC/OS error description.
         message: String,
     },
+    /// A 401 from a host the cluster's token is not sent to.
+    #[error(
+        "{url} answered HTTP 401: the ACS token of the cluster at {cluster} is sent only to that cluster, not to this host. Drop --marathon (or DCOS_MARATHON_URL, marathon.url) to reach Marathon through the cluster, or give this Marathon its own credentials with --auth-credentials USER:PASSWORD"
+    )]
+    TokenWithheld {
+        /// The URL that was refused (without credentials).
+        url: String,
+        /// The cluster's origin.
+        cluster: String,
+    },
     /// The login endpoint could not be reached or answered nonsense.
     #[error("login at {url} failed: {detail}")]
     Transport {
@@ -390,6 +400,14 @@ impl ClusterAuth {
         self.cluster_origin
             .as_deref()
             .is_some_and(|origin| origin == origin_of(url))
+    }
+
+    /// The cluster's origin when a token is held but not sent to `url`.
+    pub fn withheld_from(&self, url: &Url) -> Option<&str> {
+        let held = self.token.read().is_ok_and(|t| t.is_some());
+        self.cluster_origin
+            .as_deref()
+            .filter(|_| held && !self.is_cluster_url(url))
     }
 
     /// The `Authorization` header for a request to `url`, if it gets one.

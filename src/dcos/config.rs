@@ -16,6 +16,7 @@ use url::Url;
 
 use crate::cli::GlobalArgs;
 use crate::dcos::auth::{AuthError, BasicAuth, Secret, ServiceAccount};
+use crate::dcos::toml_error;
 use crate::env::{self, Env};
 use crate::error::{ExitCode, HasExitCode};
 
@@ -35,8 +36,16 @@ pub enum ConfigError {
     #[error("{ATTACH_HINT}")]
     NotAttached,
     /// Several clusters carry the `attached` marker.
-    #[error("multiple clusters are attached")]
-    MultipleAttached,
+    #[error(
+        "multiple clusters are attached: {0}. Run `dcos cluster attach <name>` to keep one, or pick one for this run with DCOS_CLUSTER=<name>"
+    )]
+    MultipleAttached(String),
+    /// The current cluster's `dcos.toml` has no `core.dcos_url`.
+    #[error(
+        "{} has no core.dcos_url: run `dcos cluster setup <url>` to set the cluster up again, or pass --url URL or --marathon URL",
+        .0.display()
+    )]
+    NoDcosUrl(PathBuf),
     /// `DCOS_CLUSTER` matches no cluster.
     #[error("no match found for cluster '{0}' (DCOS_CLUSTER)")]
     NoMatch(String),
@@ -107,6 +116,16 @@ pub struct ClusterRef {
     pub name: Option<String>,
     /// The cluster's directory.
     pub dir: PathBuf,
+}
+
+impl ClusterRef {
+    /// `name (id)`, or the id alone.
+    fn describe(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{name} ({})", self.id),
+            None => self.id.clone(),
+        }
+    }
 }
 
 /// Everything needed to reach Marathon, resolved once.
@@ -266,7 +285,13 @@ pub fn current_cluster(env: &Env) -> Result<ClusterConfig, ConfigError> {
     match attached.as_slice() {
         [only] => load(only),
         [] => Err(ConfigError::NotAttached),
-        _ => Err(ConfigError::MultipleAttached),
+        several => {
+            let names = several
+                .iter()
+                .map(|c| load(c).map(|c| c.cluster.describe()))
+                .collect::<Result<Vec<_>, _>>()?;
+            Err(ConfigError::MultipleAttached(names.join(", ")))
+        }
     }
 }
 
@@ -276,7 +301,31 @@ fn read_dcos_toml(path: &Path) -> Result<DcosToml, ConfigError> {
         detail,
     };
     let text = fs_err::read_to_string(path).map_err(|e| read_error(e.to_string()))?;
-    toml::from_str(&text).map_err(|e| read_error(e.to_string()))
+    toml::from_str(&text).map_err(|e| read_error(toml_error::describe(&text, &e)))
+}
+
+/// One warning when the `dcos.toml` that holds a token can be read by the
+/// group or by everyone (the dcos CLI warns too).
+fn warn_if_others_can_read_the_token(config: &ClusterConfig) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let holds_token = config
+            .toml
+            .core
+            .dcos_acs_token
+            .as_deref()
+            .is_some_and(|t| !t.is_empty());
+        let path = config.cluster.dir.join("dcos.toml");
+        let mode = fs_err::metadata(&path).map(|m| m.permissions().mode() & 0o777);
+        if let Some(mode) = mode.ok().filter(|m| holds_token && m & 0o077 != 0) {
+            tracing::warn!(
+                "{} holds the ACS token and other users can read it (mode {mode:04o}); run `chmod 600 {}`",
+                path.display(),
+                path.display()
+            );
+        }
+    }
 }
 
 /// Go's `strconv.ParseBool` spellings.
@@ -393,6 +442,9 @@ pub fn resolve(global: &GlobalArgs, env: &Env) -> Result<Connection, ConfigError
         (None, _) => true,
     });
     let core = file.as_ref().map(|f| &f.toml.core);
+    if let Some(f) = &file {
+        warn_if_others_can_read_the_token(f);
+    }
 
     let marathon_url = if let Some((src, url)) = marathon_given {
         parse_url(url, src)?
@@ -407,7 +459,10 @@ pub fn resolve(global: &GlobalArgs, env: &Env) -> Result<Connection, ConfigError
                 detail: e.to_string(),
             })?
     } else {
-        return Err(ConfigError::NotAttached);
+        return Err(match &file {
+            Some(f) => ConfigError::NoDcosUrl(f.cluster.dir.join("dcos.toml")),
+            None => ConfigError::NotAttached,
+        });
     };
 
     let (token, token_from_flag) = if let Some(t) = &global.token {
@@ -598,7 +653,10 @@ mod tests {
         f.cluster("c1", &toml_for("https://a.example", "alpha"), true)
             .cluster("c2", &toml_for("https://b.example", "beta"), true);
         let err = f.resolve(&GlobalArgs::default()).expect_err("two");
-        assert_eq!(err.to_string(), "multiple clusters are attached");
+        assert_eq!(
+            err.to_string(),
+            "multiple clusters are attached: alpha (c1), beta (c2). Run `dcos cluster attach <name>` to keep one, or pick one for this run with DCOS_CLUSTER=<name>"
+        );
         let empty = Fixture::new();
         assert!(matches!(
             empty.resolve(&GlobalArgs::default()),

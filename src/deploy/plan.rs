@@ -319,6 +319,28 @@ pub fn steps(
     out
 }
 
+/// The group's target when `previous` is its only app: its instances, or
+/// while scaled to 0 the target it was deployed with.
+fn previous_target(previous: &App) -> u32 {
+    match previous.instances {
+        0 => label_u32(previous, labels::DEPLOYMENT_TARGET_INSTANCES).unwrap_or(1),
+        n => n,
+    }
+}
+
+/// The instance count a split of the group's `apps` aims at, which caps
+/// `--new-instances` (as zdd.py caps it): a split group's target label,
+/// else its one app's target; `None` for an empty group.
+pub fn split_target(apps: &[App]) -> Option<u32> {
+    match by_start(apps).as_slice() {
+        [] => None,
+        [only] => Some(previous_target(only)),
+        [.., newest] => {
+            Some(label_u32(newest, labels::DEPLOYMENT_TARGET_INSTANCES).unwrap_or(newest.instances))
+        }
+    }
+}
+
 /// Options that shape the new app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildOptions {
@@ -388,11 +410,7 @@ pub fn build_new_app(
             } else {
                 alt_port
             };
-            let target = match prev.instances {
-                0 => label_u32(prev, labels::DEPLOYMENT_TARGET_INSTANCES).unwrap_or(1),
-                n => n,
-            };
-            (port, target)
+            (port, previous_target(prev))
         }
         None => (
             original_port,

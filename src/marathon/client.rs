@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use reqwest::blocking::{Client, Response};
-use reqwest::header::{ACCEPT, AUTHORIZATION};
+use reqwest::header::{ACCEPT, AUTHORIZATION, LOCATION};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
 
-use crate::dcos::auth::ClusterAuth;
+use crate::dcos::auth::{AuthError, ClusterAuth};
 use crate::http::{TransportKind, classify, describe_transport_error};
 use crate::marathon::MarathonError;
 use crate::marathon::app_id::{api_url, normalize};
@@ -349,7 +349,7 @@ impl MarathonClient {
             if response.status().is_success() {
                 return Ok(response);
             }
-            return Err(status_error(&Method::GET, url, response, None));
+            return Err(status_error(&inner.auth, &Method::GET, url, response, None));
         }
     }
 
@@ -490,7 +490,7 @@ impl MarathonClient {
                         attempt += 1;
                         continue;
                     }
-                    return Err(status_error(&method, &url, response, what));
+                    return Err(status_error(&inner.auth, &method, &url, response, what));
                 }
             }
         }
@@ -549,14 +549,34 @@ fn transport_error(
     }
 }
 
+/// Where a redirect points, and what to do: dcos-lb follows none, since
+/// the token must not follow a redirect to another host.
+fn redirect_reason(url: &Url, location: Option<&str>) -> String {
+    match location.map(|l| url.join(l)) {
+        Some(Ok(target)) => format!(
+            "redirected to {}; dcos-lb follows no redirects: use that address in --url or --marathon",
+            display_url(&target)
+        ),
+        Some(Err(_)) => {
+            "redirected to an address that is not a URL; dcos-lb follows no redirects".to_string()
+        }
+        None => "a redirect without a Location header; dcos-lb follows no redirects".to_string(),
+    }
+}
+
 /// Turns a non-success response into the error the user should see.
 fn status_error(
+    auth: &ClusterAuth,
     method: &Method,
     url: &Url,
     response: Response,
     what: Option<&str>,
 ) -> MarathonError {
     let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get(LOCATION)
+        .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned());
     let text = response.text().unwrap_or_default();
     let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     let message = json
@@ -571,7 +591,19 @@ fn status_error(
                 .to_string()
         });
     match status {
-        401 => MarathonError::Unauthorized,
+        401 => match auth.withheld_from(url) {
+            Some(cluster) => MarathonError::Auth(AuthError::TokenWithheld {
+                url: display_url(url),
+                cluster: cluster.to_string(),
+            }),
+            None => MarathonError::Unauthorized,
+        },
+        300..=399 => MarathonError::Status {
+            method: method.to_string(),
+            url: display_url(url),
+            status,
+            message: redirect_reason(url, location.as_deref()),
+        },
         403 => MarathonError::Forbidden,
         404 if what.is_some() => MarathonError::NotFound {
             what: what.unwrap_or_default().to_string(),

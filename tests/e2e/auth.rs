@@ -2,7 +2,7 @@
 //! into any output; service-account login and re-login on 401; basic auth
 //! for a bare Marathon; 401/403 messages and exit code 11.
 
-use crate::support::cmd::{TestHome, dcos_toml, run};
+use crate::support::cmd::{TestHome, assert_stderr_has, dcos_toml, run};
 use crate::support::marathon_sim::auth::{SERVICE_ACCOUNT_PRIVATE_KEY, SERVICE_ACCOUNT_PUBLIC_KEY};
 use crate::support::marathon_sim::{MarathonSim, ServiceAccount, SimConfig};
 
@@ -298,4 +298,55 @@ fn basic_auth_for_a_bare_marathon() {
     ]));
     assert_eq!(r.code, 11, "{}", r.stderr);
     assert!(!r.stderr.contains("wrong-pw"));
+}
+
+#[test]
+fn a_token_withheld_from_another_marathon_host_says_so() {
+    let sim = sim_with(SimConfig {
+        token: Some(TOKEN.to_string()),
+        ..SimConfig::default()
+    });
+    let home = home_with_token(&sim.dcos_url(), Some(TOKEN));
+    let port = sim.url().rsplit(':').next().expect("port").to_string();
+    let elsewhere = format!("http://localhost:{port}");
+    let r = run(home.cmd(&["app", "list", "-m", &elsewhere]));
+    assert_eq!(r.code, 11, "{}", r.stderr);
+    assert_stderr_has(
+        &r,
+        &format!(
+            "Error: {elsewhere}/v2/apps answered HTTP 401: the ACS token of the cluster at {} is sent only to that cluster",
+            sim.dcos_url()
+        ),
+    );
+    assert!(
+        r.stderr.contains("Drop --marathon") && !r.stderr.contains("dcos auth login"),
+        "{}",
+        r.stderr
+    );
+    assert!(sim.requests().iter().all(|q| q.authorization.is_none()));
+}
+
+#[test]
+fn a_redirect_names_where_it_points() {
+    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
+    let port = server.server_addr().to_ip().expect("ip").port();
+    let answer = std::thread::spawn(move || {
+        let request = server.recv().expect("request");
+        let response = tiny_http::Response::empty(307).with_header(
+            "Location: https://marathon.example/v2/apps"
+                .parse::<tiny_http::Header>()
+                .expect("header"),
+        );
+        request.respond(response).expect("respond");
+    });
+    let home = TestHome::new();
+    let r = run(home.cmd(&["app", "list", "-m", &format!("http://127.0.0.1:{port}")]));
+    answer.join().expect("server");
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert_stderr_has(
+        &r,
+        &format!(
+            "GET http://127.0.0.1:{port}/v2/apps failed with HTTP 307: redirected to https://marathon.example/v2/apps; dcos-lb follows no redirects: use that address in --url or --marathon"
+        ),
+    );
 }

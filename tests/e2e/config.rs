@@ -2,7 +2,7 @@
 //! `~/.dcos` / `DCOS_DIR`, the env the dcos CLI injects, and the flags,
 //! checked through the simulator's request log.
 
-use crate::support::cmd::{Run, TestHome, dcos_toml, run};
+use crate::support::cmd::{Run, TestHome, assert_stderr_has, dcos_toml, run};
 use crate::support::marathon_sim::{MarathonSim, Recorded, SimConfig};
 
 /// An address nothing listens on.
@@ -103,7 +103,82 @@ fn none_or_several_attached_is_an_error_in_the_cli_wording() {
     assert_error(&list(&home), 1, "no cluster is attached");
     home.cluster("a", &dcos_toml(DEAD, None, "a"), true);
     home.cluster("b", &dcos_toml(DEAD, None, "b"), true);
-    assert_error(&list(&home), 1, "Error: multiple clusters are attached");
+    let r = list(&home);
+    assert_error(
+        &r,
+        1,
+        "Error: multiple clusters are attached: a (a), b (b).",
+    );
+    assert!(
+        r.stderr.contains("`dcos cluster attach <name>`") && r.stderr.contains("DCOS_CLUSTER="),
+        "the way out is named: {}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_dcos_toml_without_dcos_url_says_so_and_how_to_set_it() {
+    let home = TestHome::new();
+    let dir = home.cluster("c1", "[cluster]\nname = \"one\"\n", false);
+    let r = list(&home);
+    let file = dir.join("dcos.toml");
+    assert_error(
+        &r,
+        1,
+        &format!("Error: {} has no core.dcos_url", file.display()),
+    );
+    assert!(
+        r.stderr.contains("dcos cluster setup") && r.stderr.contains("--marathon"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("no cluster is attached"), "{}", r.stderr);
+}
+
+#[test]
+fn a_token_others_can_read_is_warned_about_once() {
+    use std::os::unix::fs::PermissionsExt;
+    let sim = sim();
+    let home = TestHome::new();
+    let dir = home.cluster(
+        "c1",
+        &dcos_toml(&sim.dcos_url(), Some("tok-one"), "one"),
+        false,
+    );
+    let file = dir.join("dcos.toml");
+    let chmod = |mode| {
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    };
+    chmod(0o644);
+    let r = list(&home);
+    assert_ok(&r);
+    let warnings: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.contains("chmod 600"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", r.stderr);
+    assert!(
+        warnings[0].contains(&format!(
+            "{} holds the ACS token and other users can read it (mode 0644)",
+            file.display()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("tok-one"), "{}", r.stderr);
+    chmod(0o600);
+    let r = list(&home);
+    assert_ok(&r);
+    assert!(!r.stderr.contains("chmod"), "{}", r.stderr);
+    home.cluster("c1", &dcos_toml(&sim.dcos_url(), None, "one"), false);
+    chmod(0o644);
+    let r = list(&home);
+    assert!(
+        !r.stderr.contains("chmod"),
+        "no token, no warning: {}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -320,4 +395,50 @@ fn ssl_verify_from_file_env_and_injected_tls_vars() {
     );
     home.cluster("c1", &bool_toml, false);
     assert_ok(&list(&home));
+}
+
+#[test]
+fn dcos_toml_syntax_errors_name_the_line_but_never_print_the_token() {
+    const SECRET: &str = "eyJhbGciOiJSUzI1NiJ9.never-printed-token.sig";
+    let home = TestHome::new();
+    for (kind, toml, line) in [
+        (
+            "unclosed quote",
+            format!("[core]\ndcos_url = \"{DEAD}\"\ndcos_acs_token = \"{SECRET}\n"),
+            3,
+        ),
+        (
+            "unquoted value",
+            format!("[core]\ndcos_url = \"{DEAD}\"\ndcos_acs_token = {SECRET}\n"),
+            3,
+        ),
+        (
+            "duplicate key",
+            format!(
+                "[core]\ndcos_acs_token = \"{SECRET}\"\ndcos_url = \"{DEAD}\"\ndcos_acs_token = \"{SECRET}\"\n"
+            ),
+            4,
+        ),
+        (
+            "an array",
+            format!("[core]\ndcos_url = \"{DEAD}\"\ndcos_acs_token = [\"{SECRET}\"]\n"),
+            3,
+        ),
+    ] {
+        let dir = home.cluster("c1", &toml, false);
+        let r = run(home.cmd(&["-vv", "app", "list"]));
+        assert_eq!(r.code, 1, "{kind}: {}", r.stderr);
+        assert!(
+            !r.stderr.contains("never-printed") && !r.stdout.contains("never-printed"),
+            "{kind} printed the token:\n{}{}",
+            r.stdout,
+            r.stderr
+        );
+        let file = dir.join("dcos.toml");
+        assert_stderr_has(
+            &r,
+            &format!("cannot read {}: line {line}, column ", file.display()),
+        );
+        assert_stderr_has(&r, &format!("{line} | dcos_acs_token = <redacted>"));
+    }
 }

@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use crate::support::cmd::{Run, TestHome, dcos_toml, run, web_app};
 use crate::support::marathon_sim::{MarathonSim, SimConfig};
 
-fn world() -> (MarathonSim, TestHome) {
+/// A simulator and a HOME whose only cluster is it (no token).
+pub fn world() -> (MarathonSim, TestHome) {
     let sim = MarathonSim::start(SimConfig {
         time_scale: 0.1,
         ..SimConfig::default()
@@ -18,7 +19,8 @@ fn world() -> (MarathonSim, TestHome) {
     (sim, home)
 }
 
-fn zdd_app(labels: Value) -> Value {
+/// `/web`, 3 instances on service port 10080, with these labels.
+pub fn zdd_app(labels: Value) -> Value {
     let mut app = web_app("/web", 3);
     app["labels"] = labels;
     app["portDefinitions"] = json!([{ "port": 10080, "name": "http" }]);
@@ -258,4 +260,55 @@ fn every_checkable_input_is_refused_before_the_first_write() {
         }
         sim.assert_nothing_written();
     }
+}
+
+#[test]
+fn new_instances_above_the_target_are_clamped_with_one_line() {
+    let (sim, home) = world();
+    let mut running = zdd_app(json!({
+        "HAPROXY_DEPLOYMENT_GROUP": "web",
+        "HAPROXY_DEPLOYMENT_ALT_PORT": "10081",
+        "HAPROXY_DEPLOYMENT_COLOUR": "blue",
+        "HAPROXY_0_PORT": "10080",
+        "HAPROXY_DEPLOYMENT_TARGET_INSTANCES": "3",
+        "HAPROXY_DEPLOYMENT_STARTED_AT": "2026-01-01T00:00:00Z",
+    }));
+    running["id"] = json!("/web-blue");
+    running["instances"] = json!(0);
+    sim.create_app(running);
+    sim.clear_requests();
+    let v2 =
+        zdd_app(json!({"HAPROXY_DEPLOYMENT_GROUP": "web", "HAPROXY_DEPLOYMENT_ALT_PORT": "10081"}));
+    let file = home.file("v2.json", &v2.to_string());
+    let file = file.to_str().expect("utf-8");
+    let split = |n: &str| {
+        run(home.cmd(&[
+            "split",
+            file,
+            "-n",
+            n,
+            "--dry-run",
+            "-l",
+            "http://127.0.0.1:9",
+        ]))
+    };
+    let r = split("9");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let clamped: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.contains("--new-instances"))
+        .collect();
+    assert_eq!(
+        clamped,
+        [
+            "warning: --new-instances 9 is more than group web's target of 3 instances: all 3 will run the new version (zdd.py clamps it too)"
+        ],
+        "{}",
+        r.stderr
+    );
+    let r = split("3");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("clamps"), "{}", r.stderr);
+    sim.assert_nothing_written();
 }

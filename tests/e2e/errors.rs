@@ -283,3 +283,48 @@ fn a_deploy_against_an_unreachable_marathon_stops_at_once() {
     assert_error(&r, 6, "nothing was changed");
     assert!(r.stderr.contains("127.0.0.1:9"), "{}", r.stderr);
 }
+
+#[test]
+fn scale_remove_and_kill_report_success_only_after_it() {
+    let (sim, home) = setup();
+    sim.create_app(web_app("/svc", 1));
+    assert!(
+        crate::support::marathon_sim::wait_until(Duration::from_secs(10), || {
+            sim.tasks("/svc").len() == 1
+        }),
+        "the task of /svc never started"
+    );
+    let task = sim.tasks("/svc")[0]["id"].as_str().expect("id").to_string();
+    for (method, prefix, args, code) in [
+        ("PUT", "/v2/apps", vec!["app", "scale", "/svc", "2"], 9),
+        (
+            "DELETE",
+            "/v2/apps",
+            vec!["app", "remove", "/svc", "--yes"],
+            8,
+        ),
+        (
+            "POST",
+            "/v2/tasks/delete",
+            vec!["task", "kill", &task, "--yes"],
+            6,
+        ),
+    ] {
+        for status in [500, 409] {
+            sim.inject(Fault::status(status).on(method, prefix));
+            let r = run(home.cmd(&args));
+            let said = format!("{}{}", r.stdout, r.stderr);
+            assert_ne!(r.code, 0, "{args:?} on {status}: {said}");
+            if status == 500 {
+                assert_eq!(r.code, code, "{args:?}: {said}");
+            }
+            for claim in ["Created deployment", "Killed tasks", "scaled", "deleted"] {
+                assert!(
+                    !said.contains(claim),
+                    "{args:?} claimed {claim:?} on HTTP {status}: {said}"
+                );
+            }
+        }
+    }
+    assert_eq!(sim.app("/svc").expect("app")["instances"], 1);
+}

@@ -2,6 +2,7 @@
 
 mod architecture;
 mod auth;
+mod bad_input;
 mod config;
 mod deploy;
 mod deploy_input;
@@ -18,3 +19,4 @@ mod split;
 mod standin;
 mod status;
 mod support;
+mod tls;

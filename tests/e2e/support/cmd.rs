@@ -84,6 +84,15 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// Asserts that a run's stderr holds `needle`, showing stderr when not.
+pub fn assert_stderr_has(r: &Run, needle: &str) {
+    assert!(
+        r.stderr.contains(needle),
+        "expected {needle:?} in stderr:\n{}",
+        r.stderr
+    );
+}
+
 /// Runs a command (owned, or borrowed after adding env) to completion; it
 /// must not time out.
 pub fn run(mut cmd: impl std::borrow::BorrowMut<Command>) -> Run {

@@ -6,4 +6,5 @@ pub mod harness;
 pub mod lb_standin;
 pub mod load;
 pub mod marathon_sim;
+pub mod tls;
 pub mod tmux;
