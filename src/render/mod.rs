@@ -65,6 +65,7 @@ mod model;
 mod names;
 mod options;
 mod pyfmt;
+mod pyint;
 mod services;
 mod templates;
 pub mod validate;
