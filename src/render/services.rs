@@ -10,7 +10,7 @@ use std::net::Ipv4Addr;
 
 use serde_json::Value;
 
-use super::dates::Stamp;
+use super::dates::{Date, Stamp};
 use super::model::{App, Dict, Labels, PortMapping, Task};
 use super::names::sha1_hex;
 use super::pyfmt::{Compiled, eq_int, label_bool, py_int, py_int_value, truthy};
@@ -157,6 +157,7 @@ fn task_list<'a>(app: &'a App<'a>) -> Option<Vec<(&'a Task<'a>, bool)>> {
 /// order of first appearance.
 pub(crate) fn merge_deployment_groups<'a>(
     apps: &'a [Box<App<'a>>],
+    today: Option<Date>,
 ) -> Result<Vec<MergedApp<'a>>, RenderError> {
     let mut plain = Vec::with_capacity(apps.len());
     let mut groups: Vec<MergedApp<'_>> = Vec::new();
@@ -200,7 +201,7 @@ pub(crate) fn merge_deployment_groups<'a>(
                         tasks: None,
                     },
                 );
-                groups[i] = merge_pair(prev, cur)?;
+                groups[i] = merge_pair(prev, cur, today)?;
             }
             None => {
                 group_index.insert(gid, groups.len());
@@ -212,11 +213,11 @@ pub(crate) fn merge_deployment_groups<'a>(
     Ok(plain)
 }
 
-fn started_at(m: &MergedApp<'_>) -> Result<Stamp, RenderError> {
+fn started_at(m: &MergedApp<'_>, today: Option<Date>) -> Result<Stamp, RenderError> {
     let labels = labels_of(m.app, &m.id)?;
     match labels.get("HAPROXY_DEPLOYMENT_STARTED_AT") {
         None => Ok(Stamp::MIN),
-        Some(v) => Stamp::parse(v).map_err(|why| {
+        Some(v) => Stamp::parse(v, today).map_err(|why| {
             bad_label(
                 &m.id,
                 "HAPROXY_DEPLOYMENT_STARTED_AT",
@@ -227,14 +228,14 @@ fn started_at(m: &MergedApp<'_>) -> Result<Stamp, RenderError> {
     }
 }
 
-fn last_scaling_at(m: &MergedApp<'_>) -> Result<Stamp, RenderError> {
+fn last_scaling_at(m: &MergedApp<'_>, today: Option<Date>) -> Result<Stamp, RenderError> {
     let v = m
         .app
         .version_info
         .as_ref()
         .and_then(|vi| vi.last_scaling_at.as_deref())
         .ok_or_else(|| missing(&m.id, "versionInfo.lastScalingAt"))?;
-    Stamp::parse(v).map_err(|why| {
+    Stamp::parse(v, today).map_err(|why| {
         bad_field(
             &m.id,
             "versionInfo.lastScalingAt",
@@ -260,9 +261,13 @@ fn incomparable(id: &str, what: &str) -> RenderError {
 
 /// Merges the next app of a deployment group (`cur`) into the one stored so
 /// far (`prev`), marking the old app's first tasks (by id) as draining.
-fn merge_pair<'a>(prev: MergedApp<'a>, cur: MergedApp<'a>) -> Result<MergedApp<'a>, RenderError> {
-    let prev_date = started_at(&prev)?;
-    let cur_date = started_at(&cur)?;
+fn merge_pair<'a>(
+    prev: MergedApp<'a>,
+    cur: MergedApp<'a>,
+    today: Option<Date>,
+) -> Result<MergedApp<'a>, RenderError> {
+    let prev_date = started_at(&prev, today)?;
+    let cur_date = started_at(&cur, today)?;
     let order = prev_date
         .compare(&cur_date)
         .ok_or_else(|| incomparable(&cur.id, "labels.HAPROXY_DEPLOYMENT_STARTED_AT"))?;
@@ -280,8 +285,8 @@ fn merge_pair<'a>(prev: MergedApp<'a>, cur: MergedApp<'a>) -> Result<MergedApp<'
         .get("HAPROXY_DEPLOYMENT_NEW_INSTANCES")
         .is_some()
     {
-        let new_scale = last_scaling_at(&new)?;
-        let old_scale = last_scaling_at(&old)?;
+        let new_scale = last_scaling_at(&new, today)?;
+        let old_scale = last_scaling_at(&old, today)?;
         let later = old_scale
             .compare(&new_scale)
             .ok_or_else(|| incomparable(&new.id, "versionInfo.lastScalingAt"))?;

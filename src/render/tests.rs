@@ -833,3 +833,29 @@ fn target_instances_beyond_64_bits() {
         assert_eq!(disabled, usize::from(drained), "{target}");
     }
 }
+
+/// `RenderOptions::today` is dateutil's clock: `10:00` alone is today at
+/// 10:00, newer than any 2016 date, so the 2016 app is the old one and
+/// drains; without a date the render refuses the label.
+#[test]
+fn deployment_dates_completed_from_today() {
+    let tasks = |id: &str, port: i64| json!([{"id": id, "host": "agent1", "ports": [port]}]);
+    let old = zdd_app("/x-blue", "Feb 1 2016 10:00", tasks("b1", 1), 1, json!({}));
+    let new = zdd_app("/x-green", "10:00", tasks("g1", 2), 1, json!({}));
+    let opts = RenderOptions {
+        today: Date::new(2026, 12, 2),
+        ..all_groups()
+    };
+    let out = render_with(vec![new.clone(), old.clone()], &opts, &Templates::default())
+        .expect("render")
+        .haproxy_cfg;
+    let disabled: Vec<&str> = out.lines().filter(|l| l.ends_with(" disabled")).collect();
+    assert!(
+        disabled.len() == 1 && disabled[0].contains(":1 id"),
+        "{disabled:?}"
+    );
+    assert!(matches!(
+        err(vec![new, old]),
+        RenderError::BadLabel { label, .. } if label == "HAPROXY_DEPLOYMENT_STARTED_AT"
+    ));
+}
