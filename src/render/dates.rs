@@ -226,6 +226,27 @@ fn is_number(t: &str) -> bool {
     t.starts_with(|c: char| c.is_ascii_digit())
 }
 
+/// A number token as Python's `Decimal` reads it: the integer part and
+/// the digits after the point.
+fn decimal(t: &str) -> Result<(i64, &str), String> {
+    let (whole, fraction) = t.split_once('.').unwrap_or((t, ""));
+    if !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{t:?} is not a number"));
+    }
+    Ok((int(whole)?, fraction))
+}
+
+/// `int(60 * fraction)` for the digits of a fraction, `None` when it is
+/// zero (dateutil then leaves the smaller unit alone): the next unit of
+/// `5.5h` or `28.5m`. Exact for the first 30 digits; later ones are
+/// dropped.
+fn sixtieths(fraction: &str) -> Option<i64> {
+    let digits = &fraction[..fraction.len().min(30)];
+    let n: u128 = digits.parse().ok().filter(|&n| n > 0)?;
+    let scale = 10u128.pow(u32::try_from(digits.len()).ok()?);
+    i64::try_from(60 * n / scale).ok()
+}
+
 /// `SS[.ffffff]` → (seconds, microseconds), later digits dropped.
 fn seconds(t: &str) -> Result<(i64, i64), String> {
     match t.split_once('.') {
@@ -484,15 +505,21 @@ impl Parser {
                 hms(&l[at]).unwrap_or(0) + 1
             };
             match unit {
-                0 => self.hour = Some(int(s)?),
-                1 => self.minute = Some(int(s)?),
+                0 => {
+                    let (h, fraction) = decimal(s)?;
+                    self.hour = Some(h);
+                    if let Some(m) = sixtieths(fraction) {
+                        self.minute = Some(m);
+                    }
+                }
+                1 => self.set_minutes(s)?,
                 2 => self.set_seconds(s)?,
                 _ => {}
             }
             return Ok(idx.max(at));
         } else if idx + 2 < l.len() && next == Some(":") {
-            self.hour = Some(int(s)?);
-            self.minute = Some(int(&l[idx + 2])?);
+            self.hour = Some(decimal(s)?.0);
+            self.set_minutes(&l[idx + 2])?;
             if idx + 4 < l.len() && l[idx + 3] == ":" {
                 self.set_seconds(&l[idx + 4])?;
                 return Ok(idx + 4);
@@ -536,6 +563,15 @@ impl Parser {
             return Err(format!("{s:?} fits nowhere"));
         }
         Ok(idx)
+    }
+
+    /// Minutes `MM[.fff]`: a fraction gives the seconds (as sixtieths),
+    /// and without one the seconds are unset again, as dateutil does.
+    fn set_minutes(&mut self, t: &str) -> Result<(), String> {
+        let (m, fraction) = decimal(t)?;
+        self.minute = Some(m);
+        self.second = sixtieths(fraction);
+        Ok(())
     }
 
     fn set_seconds(&mut self, t: &str) -> Result<(), String> {
@@ -838,6 +874,38 @@ mod tests {
                     let _ = Stamp::parse(&format!("{}{tail}", &text[..cut]), TODAY);
                 }
             }
+        }
+    }
+
+    /// dateutil reads a fraction of an hour or a minute as sixtieths of
+    /// the next unit (`int(60 * (value % 1))` in `Decimal`): `5.5h` is
+    /// 5:30, `5.1h` 5:06, `10.999999h` 10:59, `28.5m` and `10:28.5` are
+    /// 28 min 30 s, `10:28.5:15` ends with 15 s, and a minute without a
+    /// fraction unsets the seconds (`10h 5s 3m` is 10:03:00), all as
+    /// `dateutil.parser.parse` 2.9 returns them.
+    #[test]
+    fn fractions_of_hours_and_minutes() {
+        for (text, [h, m, s, us]) in [
+            ("2019/06/02 28.5s", [0, 0, 28, 500_000]),
+            ("2019/06/02 28.1234567s", [0, 0, 28, 123_456]),
+            ("2019/06/02 5.5h", [5, 30, 0, 0]),
+            ("2019/06/02 5.1h", [5, 6, 0, 0]),
+            ("2019/06/02 10.999999h", [10, 59, 0, 0]),
+            ("2019/06/02 10h 28.5m", [10, 28, 30, 0]),
+            ("2019/06/02 10h28.0001m", [10, 28, 0, 0]),
+            ("2019/06/02 10:28.5", [10, 28, 30, 0]),
+            ("2019/06/02 10:15.25", [10, 15, 15, 0]),
+            ("2019/06/02 10:28.5:15", [10, 28, 15, 0]),
+            ("2019/06/02 10:28.5 pm", [22, 28, 30, 0]),
+            ("2019/06/02 10.5:30", [10, 30, 0, 0]),
+            ("2019/06/02 10h 5s 3m", [10, 3, 0, 0]),
+            ("2019/06/02 1.5h 20m", [1, 20, 0, 0]),
+        ] {
+            assert_eq!(
+                Stamp::parse(text, None),
+                Ok(stamp([2019, 6, 2, h, m, s, us], None)),
+                "{text:?}"
+            );
         }
     }
 
