@@ -7,6 +7,7 @@ use std::io::Read;
 use std::net::{Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context as _;
 use clap::Args;
@@ -17,7 +18,7 @@ use crate::context::Context;
 use crate::error::{CliError, ExitCode};
 use crate::marathon::client::AppQuery;
 use crate::output::Ui;
-use crate::render::{self, Apps, RenderOptions, Rendered, Resolver, Templates, validate};
+use crate::render::{self, Apps, Date, RenderOptions, Rendered, Resolver, Templates, validate};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -138,7 +139,15 @@ fn options(ctx: &Context, args: &RenderArgs) -> RenderOptions {
         min_serv_port_ip_per_task: args.min_serv_port_ip_per_task,
         max_serv_port_ip_per_task: args.max_serv_port_ip_per_task,
         framework_name: ctx.env().get("FRAMEWORK_NAME").map(str::to_string),
+        today: today_utc(),
     }
+}
+
+/// Today's date in UTC, the clock of marathon-lb's container (its image
+/// sets no time zone), for the deployment dates dateutil completes from it.
+fn today_utc() -> Option<Date> {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
+    Date::from_unix_days(i64::try_from(secs / 86_400).ok()?)
 }
 
 fn templates(ctx: &Context, dir: Option<&Path>) -> anyhow::Result<Templates> {

@@ -13,6 +13,7 @@ use super::defaults::Tpl;
 use super::model::Dict;
 use super::names::{push_sanitized, sanitize, server_id, short_sha1};
 use super::pyfmt::{Arg, Compiled, push_py_str, truthy};
+use super::pyint::PyInt;
 use super::services::Service;
 use super::templates::info;
 use super::{RenderError, RenderOptions, Rendered, Templates};
@@ -20,7 +21,7 @@ use super::{RenderError, RenderOptions, Rendered, Templates};
 /// Collected `:443` entries of one vhost under `--group-https-by-vhost`.
 #[derive(Default)]
 struct GroupedVhost<'a> {
-    entries: Vec<(i64, String)>,
+    entries: Vec<(PyInt, String)>,
     certs: Vec<&'a str>,
     bind_opts: Vec<&'a str>,
 }
@@ -64,7 +65,7 @@ struct ServiceText {
 /// Where a service's parts went in the config buffer, and the weight that
 /// orders its vhost ACL lines.
 struct Placed {
-    weight: i64,
+    weight: PyInt,
     userlist: Range<usize>,
     http_acl: Range<usize>,
     https_acl: Range<usize>,
@@ -75,7 +76,7 @@ struct Placed {
 
 impl ServiceText {
     /// Appends the parts to `text`, emptying them.
-    fn place(&mut self, text: &mut String, weight: i64) -> Placed {
+    fn place(&mut self, text: &mut String, weight: PyInt) -> Placed {
         let mut put = |part: &mut String| {
             let start = text.len();
             text.push_str(part);
@@ -178,9 +179,11 @@ impl<'a> Renderer<'_, 'a> {
         self.grouped.get_mut(vhost).expect("inserted above")
     }
 
-    fn group_entry(&mut self, vhost: &str, weight: i64, text: &str) {
+    fn group_entry(&mut self, vhost: &str, weight: &PyInt, text: &str) {
         if self.opts.group_https_by_vhost {
-            self.grouped(vhost).entries.push((weight, text.to_string()));
+            self.grouped(vhost)
+                .entries
+                .push((weight.clone(), text.to_string()));
         }
     }
 
@@ -208,13 +211,13 @@ impl<'a> Renderer<'_, 'a> {
         hostname: &str,
         backend: &str,
         acls: &mut AclText,
-    ) -> Result<i64, RenderError> {
+    ) -> Result<PyInt, RenderError> {
         let vhosts: Vec<&str> = hostname.split(',').collect();
         let acl = acl_name(vhosts[0], svc.app_id);
         let realm = svc.auth.map(|a| a.realm).filter(|r| !r.is_empty());
         let path = svc.path.filter(|p| !p.is_empty());
         let app_id = svc.app_id;
-        let mut weight = svc.backend_weight;
+        let mut weight = svc.backend_weight.clone();
         let AclText { http, https } = acls;
         let https_start = https.len();
         if let Some(path) = path {
@@ -242,11 +245,11 @@ impl<'a> Renderer<'_, 'a> {
         let head = https[https_start..].to_string();
         let map = self.opts.haproxy_map;
         for &v in &vhosts {
-            self.group_entry(v, weight, &head);
+            self.group_entry(v, &weight, &head);
             self.group_cert_and_options(v, svc);
             if map && path.is_none() && realm.is_none() && !svc.redirect_to_https {
                 if !self.map_http_done {
-                    weight = -1;
+                    weight = PyInt::Small(-1);
                     let args = [("haproxy_dir", Arg::Str(self.haproxy_dir))];
                     self.put(http, Some(svc), Tpl::MapHttpFrontendAclOnly, &args)?;
                     self.map_http_done = true;
@@ -278,7 +281,7 @@ impl<'a> Renderer<'_, 'a> {
                 (None, None) if map => {
                     let mut line = None;
                     if !self.map_https_done {
-                        weight = -1;
+                        weight = PyInt::Small(-1);
                         line = Some(self.fmt(
                             Some(svc),
                             Tpl::MapHttpsFrontendAcl,
@@ -300,7 +303,7 @@ impl<'a> Renderer<'_, 'a> {
             };
             if let Some(line) = line {
                 https.push_str(&line);
-                self.group_entry(v, weight, &line);
+                self.group_entry(v, &weight, &line);
             }
         }
         if svc.redirect_to_https {
@@ -369,13 +372,13 @@ impl<'a> Renderer<'_, 'a> {
         h: &str,
         backend: &str,
         acls: &mut AclText,
-    ) -> Result<i64, RenderError> {
+    ) -> Result<PyInt, RenderError> {
         let acl = acl_name(h, svc.app_id);
         let realm = svc.auth.map(|a| a.realm).filter(|r| !r.is_empty());
         let path = svc.path.filter(|p| !p.is_empty());
         let app_id = svc.app_id;
         let map = self.opts.haproxy_map;
-        let mut weight = svc.backend_weight;
+        let mut weight = svc.backend_weight.clone();
         let AclText { http, https } = acls;
         if self.opts.group_https_by_vhost && (svc.ssl_cert.is_some() || svc.bind_options.is_some())
         {
@@ -437,7 +440,7 @@ impl<'a> Renderer<'_, 'a> {
                 &[("path", Arg::Str(path)), ("backend", Arg::Str(backend))],
             )?;
             https.push_str(&line);
-            self.group_entry(h, weight, &line);
+            self.group_entry(h, &weight, &line);
             let line = if let Some(realm) = realm {
                 self.fmt(
                     s,
@@ -452,7 +455,7 @@ impl<'a> Renderer<'_, 'a> {
                 )?
             };
             https.push_str(&line);
-            self.group_entry(h, weight, &line);
+            self.group_entry(h, &weight, &line);
             return Ok(weight);
         }
         if svc.redirect_to_https {
@@ -484,7 +487,7 @@ impl<'a> Renderer<'_, 'a> {
             )?;
         } else if map {
             if !self.map_http_done {
-                weight = -1;
+                weight = PyInt::Small(-1);
                 self.put(
                     http,
                     s,
@@ -511,7 +514,7 @@ impl<'a> Renderer<'_, 'a> {
         } else if map {
             let mut line = None;
             if !self.map_https_done {
-                weight = -1;
+                weight = PyInt::Small(-1);
                 line = Some(self.fmt(
                     s,
                     Tpl::MapHttpsFrontendAcl,
@@ -533,7 +536,7 @@ impl<'a> Renderer<'_, 'a> {
         };
         if let Some(line) = line {
             https.push_str(&line);
-            self.group_entry(h, weight, &line);
+            self.group_entry(h, &weight, &line);
         }
         Ok(weight)
     }
@@ -648,7 +651,7 @@ fn has_group(
     if requested.is_empty() && service_groups.is_empty() {
         return Err(RenderError::NoGroups {
             app: svc.app_id.to_string(),
-            port: svc.service_port,
+            port: svc.service_port.to_string(),
         });
     }
     Ok(service_groups
@@ -880,7 +883,7 @@ pub(crate) fn render_config(
             &[
                 ("bindAddr", Arg::Str(svc.bind_addr)),
                 ("backend", Arg::Str(&backend)),
-                ("servicePort", Arg::Int(svc.service_port)),
+                ("servicePort", Arg::AnyInt(&svc.service_port)),
                 ("mode", Arg::Str(mode)),
                 ("sslCert", Arg::Str(&ssl)),
                 ("bindOptions", Arg::Str(&bind_opts)),
@@ -896,7 +899,7 @@ pub(crate) fn render_config(
                 ("mode", Arg::Str(mode)),
             ],
         )?;
-        let mut weight = 0;
+        let mut weight = PyInt::Small(0);
         if bind && let Some(h) = hostname {
             weight = if h.contains(',') {
                 r.vhost_acl_multi(svc, h, &backend, &mut out.acls)?
@@ -999,7 +1002,7 @@ pub(crate) fn render_config(
     }
 
     let mut by_weight: Vec<&Placed> = placed.iter().collect();
-    by_weight.sort_by_key(|p| std::cmp::Reverse(p.weight));
+    by_weight.sort_by(|a, b| b.weight.cmp(&a.weight));
 
     let mut https_text = String::new();
     if bind {
@@ -1050,8 +1053,8 @@ pub(crate) fn render_config(
                         ("bindOpts", Arg::Str(&bind_opts)),
                     ],
                 )?;
-                let mut entries: Vec<&(i64, String)> = g.entries.iter().collect();
-                entries.sort_by_key(|e| std::cmp::Reverse(e.0));
+                let mut entries: Vec<&(PyInt, String)> = g.entries.iter().collect();
+                entries.sort_by(|a, b| b.0.cmp(&a.0));
                 for (_, t) in entries {
                     https_text.push_str(t);
                 }
@@ -1130,7 +1133,7 @@ fn sort_services(services: &mut [Service<'_>]) {
     let mut order: Vec<usize> = (0..services.len()).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&services[a], &services[b]);
-        (a.app_id, a.service_port).cmp(&(b.app_id, b.service_port))
+        (a.app_id, &a.service_port).cmp(&(b.app_id, &b.service_port))
     });
     permute(services, order);
 }
@@ -1172,8 +1175,8 @@ fn backend_port(
 ) -> Result<i64, RenderError> {
     let svc = &services[si];
     let n = (run.1 - run.0) as i64;
-    let k = match svc.healthcheck_port_index {
-        Some(k) if k.abs() <= n => k,
+    let k = match svc.healthcheck_port_index.as_ref().and_then(PyInt::small) {
+        Some(k) if k.unsigned_abs() <= n as u64 => k,
         _ => return Ok(svc.servers[idx].port),
     };
     let err = |message: &str| RenderError::HealthCheckPortIndex {

@@ -4,8 +4,9 @@
 //! numeric dates with `/`, `-` or `.`, month names, 12/24-hour times,
 //! `Z`/`UTC`/`GMT` and `±HH[:MM]` offsets), then Python `datetime`
 //! ordering, where naive and zone-aware values do not compare. Pure: no
-//! I/O and no clock, so a date that leaves out its year, month or day, or
-//! gives a two-digit year (dateutil takes those from today), is refused.
+//! I/O and no clock; what dateutil takes from the clock (the parts of the
+//! date a text leaves out, the century of a two-digit year) comes from the
+//! caller's [`Date`], and without one such a text is refused.
 
 use std::cmp::Ordering;
 
@@ -24,13 +25,14 @@ impl Stamp {
         offset: None,
     };
 
-    /// Reads `text` as `dateutil.parser.parse(text)` does; the error says
-    /// why dateutil (or this pure reading of it) refuses it.
-    pub(crate) fn parse(text: &str) -> Result<Stamp, String> {
+    /// Reads `text` as `dateutil.parser.parse(text)` does on the day
+    /// `today`; the error says why dateutil refuses it, or that it needs
+    /// today's date and `today` is `None`.
+    pub(crate) fn parse(text: &str, today: Option<Date>) -> Result<Stamp, String> {
         let tokens = tokenize(text);
         let mut p = Parser::default();
         p.run(&tokens)?;
-        p.finish()
+        p.finish(today)
     }
 
     /// Python's `<`/`>` ordering; `None` where Python raises (naive vs
@@ -43,6 +45,40 @@ impl Stamp {
             }
             _ => None,
         }
+    }
+}
+
+/// A calendar day (proleptic Gregorian, years 1 to 9999): the day a render
+/// reads free-form dates on, as `dateutil` reads them on the day
+/// marathon-lb runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Date {
+    year: i64,
+    month: i64,
+    day: i64,
+}
+
+impl Date {
+    /// 0001-01-01.
+    const MIN: Date = Date {
+        year: 1,
+        month: 1,
+        day: 1,
+    };
+
+    /// The date `year-month-day`, `None` when there is no such day.
+    pub fn new(year: i64, month: i64, day: i64) -> Option<Date> {
+        ((1..=9999).contains(&year)
+            && (1..=12).contains(&month)
+            && (1..=days_in_month(year, month)).contains(&day))
+        .then_some(Date { year, month, day })
+    }
+
+    /// The day `days` days after 1970-01-01 (negative: before), `None`
+    /// outside years 1 to 9999.
+    pub fn from_unix_days(days: i64) -> Option<Date> {
+        let (year, month, day) = civil_from_days(days);
+        Date::new(year, month, day)
     }
 }
 
@@ -124,24 +160,18 @@ fn is_jump(t: &str) -> bool {
     )
 }
 
-fn is_weekday(t: &str) -> bool {
-    matches!(
-        t.to_lowercase().as_str(),
-        "mon"
-            | "monday"
-            | "tue"
-            | "tuesday"
-            | "wed"
-            | "wednesday"
-            | "thu"
-            | "thursday"
-            | "fri"
-            | "friday"
-            | "sat"
-            | "saturday"
-            | "sun"
-            | "sunday"
-    )
+/// Monday → 0 … Sunday → 6.
+fn weekday(t: &str) -> Option<i64> {
+    Some(match t.to_lowercase().as_str() {
+        "mon" | "monday" => 0,
+        "tue" | "tuesday" => 1,
+        "wed" | "wednesday" => 2,
+        "thu" | "thursday" => 3,
+        "fri" | "friday" => 4,
+        "sat" | "saturday" => 5,
+        "sun" | "sunday" => 6,
+        _ => return None,
+    })
 }
 
 fn month(t: &str) -> Option<i64> {
@@ -194,6 +224,27 @@ fn int(t: &str) -> Result<i64, String> {
 
 fn is_number(t: &str) -> bool {
     t.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// A number token as Python's `Decimal` reads it: the integer part and
+/// the digits after the point.
+fn decimal(t: &str) -> Result<(i64, &str), String> {
+    let (whole, fraction) = t.split_once('.').unwrap_or((t, ""));
+    if !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{t:?} is not a number"));
+    }
+    Ok((int(whole)?, fraction))
+}
+
+/// `int(60 * fraction)` for the digits of a fraction, `None` when it is
+/// zero (dateutil then leaves the smaller unit alone): the next unit of
+/// `5.5h` or `28.5m`. Exact for the first 30 digits; later ones are
+/// dropped.
+fn sixtieths(fraction: &str) -> Option<i64> {
+    let digits = &fraction[..fraction.len().min(30)];
+    let n: u128 = digits.parse().ok().filter(|&n| n > 0)?;
+    let scale = 10u128.pow(u32::try_from(digits.len()).ok()?);
+    i64::try_from(60 * n / scale).ok()
 }
 
 /// `SS[.ffffff]` → (seconds, microseconds), later digits dropped.
@@ -328,6 +379,8 @@ struct Parser {
     minute: Option<i64>,
     second: Option<i64>,
     micros: Option<i64>,
+    /// The last weekday name (Monday = 0).
+    weekday: Option<i64>,
     tzname: Option<String>,
     offset: Option<i64>,
     flip_sign: bool,
@@ -340,7 +393,8 @@ impl Parser {
             let t = l[i].as_str();
             if is_number(t) {
                 i = self.numeric(l, i)?;
-            } else if is_weekday(t) {
+            } else if let Some(w) = weekday(t) {
+                self.weekday = Some(w);
             } else if let Some(m) = month(t) {
                 self.ymd.push(m, Label::Month)?;
                 if matches!(l.get(i + 1).map(String::as_str), Some("-" | "/")) {
@@ -451,15 +505,21 @@ impl Parser {
                 hms(&l[at]).unwrap_or(0) + 1
             };
             match unit {
-                0 => self.hour = Some(int(s)?),
-                1 => self.minute = Some(int(s)?),
+                0 => {
+                    let (h, fraction) = decimal(s)?;
+                    self.hour = Some(h);
+                    if let Some(m) = sixtieths(fraction) {
+                        self.minute = Some(m);
+                    }
+                }
+                1 => self.set_minutes(s)?,
                 2 => self.set_seconds(s)?,
                 _ => {}
             }
             return Ok(idx.max(at));
         } else if idx + 2 < l.len() && next == Some(":") {
-            self.hour = Some(int(s)?);
-            self.minute = Some(int(&l[idx + 2])?);
+            self.hour = Some(decimal(s)?.0);
+            self.set_minutes(&l[idx + 2])?;
             if idx + 4 < l.len() && l[idx + 3] == ":" {
                 self.set_seconds(&l[idx + 4])?;
                 return Ok(idx + 4);
@@ -505,6 +565,15 @@ impl Parser {
         Ok(idx)
     }
 
+    /// Minutes `MM[.fff]`: a fraction gives the seconds (as sixtieths),
+    /// and without one the seconds are unset again, as dateutil does.
+    fn set_minutes(&mut self, t: &str) -> Result<(), String> {
+        let (m, fraction) = decimal(t)?;
+        self.minute = Some(m);
+        self.second = sixtieths(fraction);
+        Ok(())
+    }
+
     fn set_seconds(&mut self, t: &str) -> Result<(), String> {
         let (s, us) = seconds(t)?;
         self.second = Some(s);
@@ -512,23 +581,79 @@ impl Parser {
         Ok(())
     }
 
-    /// dateutil's result building: `datetime(...)` checks, the offset.
-    fn finish(self) -> Result<Stamp, String> {
+    /// dateutil's result building: two-digit years put within 50 years
+    /// of today's, missing date parts taken from today (a day past the
+    /// month's end becomes its last day), a weekday without a day moving
+    /// forward to that weekday, then `datetime(...)` checks and the offset.
+    fn finish(self, today: Option<Date>) -> Result<Stamp, String> {
         let [year, month, day] = self.ymd.resolve()?;
-        let (Some(year), Some(month), Some(day)) = (year, month, day) else {
-            return Err("no full date (dateutil takes the missing parts from today)".into());
-        };
-        if year < 100 && !self.ymd.century {
-            return Err("two-digit year (dateutil picks its century from today)".into());
+        let fields = [
+            self.hour,
+            self.minute,
+            self.second,
+            self.micros,
+            self.weekday,
+        ];
+        if year.is_none()
+            && month.is_none()
+            && day.is_none()
+            && fields.iter().all(Option::is_none)
+            && self.tzname.is_none()
+            && self.offset.is_none()
+        {
+            return Err("no date or time in it".into());
         }
+        let short_year = year.is_some_and(|y| y < 100) && !self.ymd.century;
+        let today = match today {
+            Some(t) => t,
+            None if short_year => {
+                return Err(
+                    "two-digit year, whose century dateutil picks from today's date, \
+                            which this render was not given"
+                        .into(),
+                );
+            }
+            None if year.is_none() || month.is_none() || day.is_none() => {
+                return Err(
+                    "no full date, whose missing parts dateutil takes from today's \
+                            date, which this render was not given"
+                        .into(),
+                );
+            }
+            None => Date::MIN,
+        };
+        let year = match year {
+            Some(y) if short_year => {
+                let y = y + today.year / 100 * 100;
+                if y >= today.year + 50 {
+                    y - 100
+                } else if y < today.year - 50 {
+                    y + 100
+                } else {
+                    y
+                }
+            }
+            Some(y) => y,
+            None => today.year,
+        };
         if !(1..=9999).contains(&year) {
             return Err(format!("year {year} is out of range"));
         }
+        let month = month.unwrap_or(today.month);
         if !(1..=12).contains(&month) {
             return Err("month must be in 1..12".into());
         }
+        let given_day = day.is_some();
+        let day = day.unwrap_or_else(|| today.day.min(days_in_month(year, month)));
         if day < 1 || day > days_in_month(year, month) {
             return Err("day is out of range for month".into());
+        }
+        let mut days = days_from_civil(year, month, day);
+        if let Some(w) = self.weekday.filter(|_| !given_day) {
+            days += (w - weekday_of(days)).rem_euclid(7);
+        }
+        if days > days_from_civil(9999, 12, 31) {
+            return Err("year 10000 is out of range".into());
         }
         let (h, m, s) = (
             self.hour.unwrap_or(0),
@@ -538,7 +663,7 @@ impl Parser {
         if h > 23 || m > 59 || s > 59 {
             return Err("hour, minute or second out of range".into());
         }
-        let days = days_from_civil(year, month, day) - days_from_civil(1, 1, 1);
+        let days = days - days_from_civil(1, 1, 1);
         let micros =
             ((days * 24 + h) * 60 + m) * 60_000_000 + s * 1_000_000 + self.micros.unwrap_or(0);
         let offset = match (self.offset, self.tzname.as_deref()) {
@@ -587,6 +712,11 @@ fn days_in_month(y: i64, m: i64) -> i64 {
     }
 }
 
+/// Monday = 0 … Sunday = 6 of a day counted from 1970-01-01 (a Thursday).
+fn weekday_of(days: i64) -> i64 {
+    (days + 3).rem_euclid(7)
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date.
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -596,6 +726,21 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+/// The proleptic Gregorian (year, month, day) of a day counted from
+/// 1970-01-01: the inverse of [`days_from_civil`].
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 #[cfg(test)]
@@ -608,6 +753,17 @@ mod tests {
         Stamp {
             micros: ((days * 24 + h) * 60 + mi) * 60_000_000 + s * 1_000_000 + us,
             offset,
+        }
+    }
+
+    /// Each text reads as its fields and offset on the day `today`.
+    fn assert_reads(cases: &[(&str, [i64; 7], Option<i64>)], today: Option<Date>) {
+        for &(text, fields, offset) in cases {
+            assert_eq!(
+                Stamp::parse(text, today),
+                Ok(stamp(fields, offset)),
+                "{text:?}"
+            );
         }
     }
 
@@ -711,30 +867,143 @@ mod tests {
             ("2019/06/02 12 am", [2019, 6, 2, 0, 0, 0, 0], None),
             ("2003 Sep 25 10h36m28s", [2003, 9, 25, 10, 36, 28, 0], None),
         ];
-        for (text, fields, offset) in cases {
-            assert_eq!(Stamp::parse(text), Ok(stamp(fields, offset)), "{text:?}");
-        }
+        assert_reads(&cases, None);
         for (text, _, _) in cases {
             for (cut, _) in text.char_indices() {
                 for tail in ["", "+", "-€x", " 99999999999999999999", ":", " pm"] {
-                    let _ = Stamp::parse(&format!("{}{tail}", &text[..cut]));
+                    let _ = Stamp::parse(&format!("{}{tail}", &text[..cut]), TODAY);
                 }
             }
         }
     }
 
-    /// Where dateutil raises, and where it would read today's date or
-    /// century (the clock), which a pure render refuses.
+    /// dateutil reads a fraction of an hour or a minute as sixtieths of
+    /// the next unit (`int(60 * (value % 1))` in `Decimal`): `5.5h` is
+    /// 5:30, `5.1h` 5:06, `10.999999h` 10:59, `28.5m` and `10:28.5` are
+    /// 28 min 30 s, `10:28.5:15` ends with 15 s, and a minute without a
+    /// fraction unsets the seconds (`10h 5s 3m` is 10:03:00), all as
+    /// `dateutil.parser.parse` 2.9 returns them.
+    #[test]
+    fn fractions_of_hours_and_minutes() {
+        for (text, [h, m, s, us]) in [
+            ("2019/06/02 28.5s", [0, 0, 28, 500_000]),
+            ("2019/06/02 28.1234567s", [0, 0, 28, 123_456]),
+            ("2019/06/02 5.5h", [5, 30, 0, 0]),
+            ("2019/06/02 5.1h", [5, 6, 0, 0]),
+            ("2019/06/02 10.999999h", [10, 59, 0, 0]),
+            ("2019/06/02 10h 28.5m", [10, 28, 30, 0]),
+            ("2019/06/02 10h28.0001m", [10, 28, 0, 0]),
+            ("2019/06/02 10:28.5", [10, 28, 30, 0]),
+            ("2019/06/02 10:15.25", [10, 15, 15, 0]),
+            ("2019/06/02 10:28.5:15", [10, 28, 15, 0]),
+            ("2019/06/02 10:28.5 pm", [22, 28, 30, 0]),
+            ("2019/06/02 10.5:30", [10, 30, 0, 0]),
+            ("2019/06/02 10h 5s 3m", [10, 3, 0, 0]),
+            ("2019/06/02 1.5h 20m", [1, 20, 0, 0]),
+        ] {
+            assert_eq!(
+                Stamp::parse(text, None),
+                Ok(stamp([2019, 6, 2, h, m, s, us], None)),
+                "{text:?}"
+            );
+        }
+    }
+
+    /// A Thursday, and the last day of a 31-day month.
+    const TODAY: Option<Date> = Some(Date {
+        year: 2026,
+        month: 12,
+        day: 31,
+    });
+
+    /// dateutil's defaults from the clock: `parse(text,
+    /// default=datetime(2026, 12, 31))` with its two-digit-year window
+    /// around 2026 (parserinfo's year) returns these; and around 2070,
+    /// `19` is 2119 (2019 is more than 50 years back), `20` is 2020.
+    #[test]
+    fn takes_what_is_missing_from_today() {
+        let cases: [(&str, [i64; 7], Option<i64>); 20] = [
+            ("10:00", [2026, 12, 31, 10, 0, 0, 0], None),
+            ("10 pm", [2026, 12, 31, 22, 0, 0, 0], None),
+            ("June 2", [2026, 6, 2, 0, 0, 0, 0], None),
+            // The default day 31 is past June's and September's end.
+            ("June", [2026, 6, 30, 0, 0, 0, 0], None),
+            ("Sep 2003", [2003, 9, 30, 0, 0, 0, 0], None),
+            ("Feb 2024", [2024, 2, 29, 0, 0, 0, 0], None),
+            ("2 Feb", [2026, 2, 2, 0, 0, 0, 0], None),
+            ("5", [2026, 12, 5, 0, 0, 0, 0], None),
+            ("99", [1999, 12, 31, 0, 0, 0, 0], None),
+            ("10/09/03", [2003, 10, 9, 0, 0, 0, 0], None),
+            ("Wed, July 10, 96", [1996, 7, 10, 0, 0, 0, 0], None),
+            // 2076 is not below 2026 + 50, so a century back; 2075 is.
+            ("June 2 76", [1976, 6, 2, 0, 0, 0, 0], None),
+            ("June 2 75", [2075, 6, 2, 0, 0, 0, 0], None),
+            // A weekday without a day: that weekday, today or later.
+            ("Thu 10:00", [2026, 12, 31, 10, 0, 0, 0], None),
+            ("Mon", [2027, 1, 4, 0, 0, 0, 0], None),
+            ("Sat 10:00 +01:00", [2027, 1, 2, 10, 0, 0, 0], Some(3600)),
+            ("Monday 2019/06/02", [2019, 6, 2, 0, 0, 0, 0], None),
+            // On a 12-hour clock 13 stays 13 where the number takes the
+            // `am`/`pm` itself (dateutil's "12 am" and "12am" branches).
+            ("13 pm", [2026, 12, 31, 13, 0, 0, 0], None),
+            ("13pm", [2026, 12, 31, 13, 0, 0, 0], None),
+            ("30", [2026, 12, 30, 0, 0, 0, 0], None),
+        ];
+        assert_reads(&cases, TODAY);
+        assert!(Stamp::parse("Feb 30", TODAY).is_err());
+        let later = [
+            ("June 2 19", [2119, 6, 2, 0, 0, 0, 0], None),
+            ("06/02/19", [2119, 6, 2, 0, 0, 0, 0], None),
+            ("June 2 20", [2020, 6, 2, 0, 0, 0, 0], None),
+            ("Sun", [2070, 1, 19, 0, 0, 0, 0], None),
+        ];
+        assert_reads(&later, Date::new(2070, 1, 15));
+    }
+
+    /// 1970-01-01 is day 0; 2000-03-01 day 11017; 2026-12-31 day 20818;
+    /// 0001-01-01 day -719162; and back: every day maps to itself.
+    #[test]
+    fn dates_from_unix_days() {
+        assert_eq!(Date::from_unix_days(0), Date::new(1970, 1, 1));
+        assert_eq!(Date::from_unix_days(11_017), Date::new(2000, 3, 1));
+        assert_eq!(Date::from_unix_days(20_818), TODAY);
+        assert_eq!(Date::from_unix_days(-719_162), Date::new(1, 1, 1));
+        assert_eq!(Date::from_unix_days(-719_163), None);
+        assert_eq!(Date::new(2025, 2, 29), None);
+        for d in (-719_162..2_932_897).step_by(997) {
+            let (y, m, day) = civil_from_days(d);
+            assert_eq!(days_from_civil(y, m, day), d);
+        }
+    }
+
+    /// Where dateutil raises (whatever the day), among them an hour past
+    /// 12 that a later `am`/`pm` applies to (its "Invalid hour specified
+    /// for 12-hour clock."), and an `am`/`pm` with no hour; and where it
+    /// would read today's date or century and the render was given none.
     #[test]
     fn refuses_what_dateutil_refuses_or_takes_from_today() {
         for bad in [
             "",
+            " at ",
             "yesterday",
             "2019/06/02 24:00",
             "2019/13/02",
             "2019/02/30",
             "2016-02-01Tx",
             "2019/06/02 10:00 +05:00:00",
+            "2019/06/02 13 pm",
+            "2019/06/02 13:00 pm",
+            "13:00 pm",
+            "13:30 am",
+            "2019/06/02 pm",
+            "2019/06/02 10.5pm",
+            "2019/06/02 24 pm",
+            "Feb 30",
+        ] {
+            assert!(Stamp::parse(bad, None).is_err(), "{bad:?}");
+            assert!(Stamp::parse(bad, TODAY).is_err(), "{bad:?}");
+        }
+        for needs_today in [
             "10 pm",
             "June 2",
             "10:00",
@@ -742,7 +1011,8 @@ mod tests {
             "10/09/03",
             "Wed, July 10, 96",
         ] {
-            assert!(Stamp::parse(bad).is_err(), "{bad:?}");
+            assert!(Stamp::parse(needs_today, None).is_err(), "{needs_today:?}");
+            assert!(Stamp::parse(needs_today, TODAY).is_ok(), "{needs_today:?}");
         }
     }
 
@@ -750,12 +1020,12 @@ mod tests {
     /// do not compare (TypeError).
     #[test]
     fn compares_as_python_datetimes() {
-        let a = Stamp::parse("2016-02-01T14:13:42.499089").unwrap();
-        let b = Stamp::parse("2016/02/01 2:13:42.5 PM").unwrap();
+        let a = Stamp::parse("2016-02-01T14:13:42.499089", None).unwrap();
+        let b = Stamp::parse("2016/02/01 2:13:42.5 PM", None).unwrap();
         assert_eq!(a.compare(&b), Some(Ordering::Less));
         assert_eq!(a.compare(&Stamp::MIN), Some(Ordering::Greater));
-        let z = Stamp::parse("2016-02-01T14:13:42.499Z").unwrap();
-        let plus = Stamp::parse("Feb 1 2016 15:13:42.499 +01:00").unwrap();
+        let z = Stamp::parse("2016-02-01T14:13:42.499Z", None).unwrap();
+        let plus = Stamp::parse("Feb 1 2016 15:13:42.499 +01:00", None).unwrap();
         assert_eq!(z.compare(&plus), Some(Ordering::Equal));
         assert_eq!(z.compare(&a), None);
         assert_eq!(z.compare(&Stamp::MIN), None);

@@ -69,8 +69,8 @@ pub enum RenderError {
     NoGroups {
         /// App id.
         app: String,
-        /// Service port.
-        port: i64,
+        /// Service port (the `PORT` label's value when set, any size).
+        port: String,
     },
     /// `HAPROXY_{n}_BACKEND_HEALTHCHECK_PORT_INDEX` points past the app's
     /// services or servers.

@@ -13,10 +13,12 @@
 //! Apps::into_owned(self) -> Apps<'static>    // copies the strings out of the input
 //! RenderOptions { groups, haproxy_map, bind_http_https, ssl_certs, group_https_by_vhost,
 //!                 strict_mode, health_check, haproxy_config_path,
-//!                 min_serv_port_ip_per_task, max_serv_port_ip_per_task, framework_name }
+//!                 min_serv_port_ip_per_task, max_serv_port_ip_per_task, framework_name, today }
 //! RenderOptions::default()                 // marathon-lb's defaults, no group
 //! RenderOptions::check(&self) -> Result<(), RenderError>   // usage errors (exit 2)
 //! RenderOptions::ssl_certs_from_arg(&str) -> Vec<String>
+//! Date::new(year, month, day) -> Option<Date>      // RenderOptions::today
+//! Date::from_unix_days(i64) -> Option<Date>
 //! Templates::new(files: &BTreeMap<String, String>, env: &BTreeMap<String, String>) -> Templates
 //! Templates::names() -> impl Iterator<Item = String>       // HAPROXY_<NAME> of every template
 //! trait Resolver { fn resolve(&self, host: &str) -> Option<Ipv4Addr>; }
@@ -37,7 +39,8 @@
 //! files (`--templates DIR`, files named as [`Templates::names`]) and the
 //! environment (`HAPROXY_<NAME>`, `HAPROXY_GLOBAL_DEFAULT_OPTIONS` for
 //! [`Templates::new`]; `FRAMEWORK_NAME` for
-//! [`RenderOptions::framework_name`]), provides a [`Resolver`] (a `--hosts`
+//! [`RenderOptions::framework_name`]), supplies today's date
+//! ([`RenderOptions::today`]), provides a [`Resolver`] (a `--hosts`
 //! table or the system resolver), calls [`RenderOptions::check`] then
 //! [`render`] (or [`render_into`] the body's emptied buffer), and writes `haproxy.cfg` as is (no newline added) plus, with
 //! `--haproxy-map`, the two map files next to it. For `--validate` it calls
@@ -65,10 +68,12 @@ mod model;
 mod names;
 mod options;
 mod pyfmt;
+mod pyint;
 mod services;
 mod templates;
 pub mod validate;
 
+pub use dates::Date;
 pub use error::RenderError;
 pub use model::Apps;
 pub use names::{sanitize, server_id};
@@ -111,7 +116,7 @@ pub fn render_into(
     resolver: &dyn Resolver,
     buffer: String,
 ) -> Result<Rendered, RenderError> {
-    let merged = services::merge_deployment_groups(apps.list()?)?;
+    let merged = services::merge_deployment_groups(apps.list()?, opts.today)?;
     let groups = services::app_groups(&merged);
     let mut hosts = services::HostCache::new(resolver);
     let services = services::build_services(&merged, &groups, opts, &mut hosts)?;

@@ -3,7 +3,7 @@
 
 use std::net::Ipv4Addr;
 
-use super::RenderError;
+use super::{Date, RenderError};
 
 /// The marathon-lb options that influence the rendered configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +34,11 @@ pub struct RenderOptions {
     /// The `FRAMEWORK_NAME` environment value: the app whose id (without
     /// its leading `/`) equals it is not rendered.
     pub framework_name: Option<String>,
+    /// The day marathon-lb would run on (its container's clock, UTC):
+    /// `dateutil` takes from it what a free-form deployment date leaves
+    /// out (year, month, day) and the century of a two-digit year. `None`
+    /// (the default): such dates are an error.
+    pub today: Option<Date>,
 }
 
 impl Default for RenderOptions {
@@ -50,6 +55,7 @@ impl Default for RenderOptions {
             min_serv_port_ip_per_task: 10050,
             max_serv_port_ip_per_task: 10100,
             framework_name: None,
+            today: None,
         }
     }
 }

@@ -8,6 +8,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
+use super::pyint::PyInt;
+
 /// A value passed to a template placeholder.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Arg<'a> {
@@ -15,6 +17,8 @@ pub(crate) enum Arg<'a> {
     Str(&'a str),
     /// A Python `int`.
     Int(i64),
+    /// A Python `int` of any size.
+    AnyInt(&'a PyInt),
     /// Python `None` (prints `None`).
     None,
     /// A value straight from the Marathon JSON (dict, list, number, …).
@@ -28,6 +32,8 @@ pub(crate) enum Arg<'a> {
 enum PyVal<'a> {
     Str(Cow<'a, str>),
     Int(i64),
+    /// An `int` outside `i64`.
+    Big(&'a PyInt),
     Float(f64),
     Bool(bool),
     None,
@@ -54,7 +60,8 @@ impl<'a> PyVal<'a> {
     fn from_arg(a: Arg<'a>) -> Self {
         match a {
             Arg::Str(s) => PyVal::Str(Cow::Borrowed(s)),
-            Arg::Int(i) => PyVal::Int(i),
+            Arg::Int(i) | Arg::AnyInt(&PyInt::Small(i)) => PyVal::Int(i),
+            Arg::AnyInt(big) => PyVal::Big(big),
             Arg::None => PyVal::None,
             Arg::Json(v) => PyVal::from_json(v),
             Arg::Pairs(p) => PyVal::Pairs(p),
@@ -64,7 +71,7 @@ impl<'a> PyVal<'a> {
     fn type_name(&self) -> &'static str {
         match self {
             PyVal::Str(_) => "str",
-            PyVal::Int(_) => "int",
+            PyVal::Int(_) | PyVal::Big(_) => "int",
             PyVal::Float(_) => "float",
             PyVal::Bool(_) => "bool",
             PyVal::None => "NoneType",
@@ -78,6 +85,9 @@ impl<'a> PyVal<'a> {
             PyVal::Str(s) => out.push_str(s),
             PyVal::Int(i) => {
                 let _ = write!(out, "{i}");
+            }
+            PyVal::Big(n) => {
+                let _ = write!(out, "{n}");
             }
             PyVal::Float(f) => push_float_repr(out, *f),
             PyVal::Bool(true) => out.push_str("True"),
@@ -234,14 +244,22 @@ pub(crate) fn truthy(v: &Value) -> bool {
 }
 
 /// Python `==` between a JSON value and an integer (`0.0 == 0`,
-/// `True == 1`).
-pub(crate) fn eq_int(v: &Value, i: i64) -> bool {
+/// `True == 1`, floats compared exactly).
+pub(crate) fn eq_int(v: &Value, i: &PyInt) -> bool {
     match v {
-        Value::Bool(b) => i64::from(*b) == i,
-        Value::Number(n) => match n.as_i64() {
-            Some(x) => x == i,
-            None => n.as_f64().is_some_and(|f| f == i as f64),
-        },
+        Value::Bool(b) => *i == PyInt::Small(i64::from(*b)),
+        Value::Number(n) => {
+            if let Some(x) = n.as_i64() {
+                *i == PyInt::Small(x)
+            } else if let Some(x) = n.as_u64() {
+                *i == PyInt::from_magnitude(false, x)
+            } else {
+                // An integral double printed in full is its exact value.
+                n.as_f64()
+                    .filter(|f| f.is_finite() && f.fract() == 0.0)
+                    .is_some_and(|f| *i == PyInt::from_digits(f < 0.0, &format!("{:.0}", f.abs())))
+            }
+        }
         _ => false,
     }
 }
@@ -254,9 +272,9 @@ pub(crate) fn label_bool(s: &str) -> bool {
 
 /// Python `int()` of a string: surrounding whitespace, one sign, decimal
 /// digits of any script (Unicode category Nd, as `int()` reads them) with
-/// single `_` between digits. `Err` says why: Python raises, or the value
-/// does not fit an `i64` (Python's `int` has no limit; render has not).
-pub(crate) fn py_int(s: &str) -> Result<i64, &'static str> {
+/// single `_` between digits, and no size limit (marathon-lb 1.15's Python
+/// 3.7 has no digit limit either). `Err` says why Python raises.
+pub(crate) fn py_int(s: &str) -> Result<PyInt, &'static str> {
     let t = s.trim();
     let (neg, body) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
@@ -267,14 +285,27 @@ pub(crate) fn py_int(s: &str) -> Result<i64, &'static str> {
     if body.is_empty() || body.starts_with('_') || body.ends_with('_') || body.contains("__") {
         return Err(INVALID);
     }
-    let digits = body.chars().filter(|&c| c != '_').map(decimal_digit);
-    let mut n: Option<i64> = Some(0);
-    for d in digits {
+    let mut digits = body.chars().filter(|&c| c != '_').map(decimal_digit);
+    let mut magnitude: u64 = 0;
+    while let Some(d) = digits.next() {
         let d = d.ok_or(INVALID)?;
-        n = n.and_then(|n| n.checked_mul(10)?.checked_add(d));
+        match magnitude
+            .checked_mul(10)
+            .and_then(|m| m.checked_add(u64::from(d)))
+        {
+            Some(m) => magnitude = m,
+            None => {
+                // Beyond 64 bits: go on in decimal text.
+                let mut text = magnitude.to_string();
+                text.push(char::from(b'0' + d));
+                for d in digits {
+                    text.push(char::from(b'0' + d.ok_or(INVALID)?));
+                }
+                return Ok(PyInt::from_digits(neg, &text));
+            }
+        }
     }
-    let n = n.ok_or("an integer beyond 64 bits, which render does not handle")?;
-    Ok(if neg { -n } else { n })
+    Ok(PyInt::from_magnitude(neg, magnitude))
 }
 
 /// The first code point of each run of ten decimal digits 0–9 (Unicode
@@ -291,13 +322,13 @@ const DIGIT_ZEROS: [u32; 66] = [
 
 /// The value of a decimal digit of any script; `None` for anything else
 /// (superscripts and Roman numerals are numeric but not Nd).
-fn decimal_digit(c: char) -> Option<i64> {
+fn decimal_digit(c: char) -> Option<u8> {
     if c.is_ascii_digit() {
-        return Some(i64::from(u32::from(c) - 0x30));
+        return Some(c as u8 - b'0');
     }
     let cp = u32::from(c);
     let zero = DIGIT_ZEROS[DIGIT_ZEROS.partition_point(|&z| z <= cp).checked_sub(1)?];
-    (cp - zero < 10).then(|| i64::from(cp - zero))
+    u8::try_from(cp - zero).ok().filter(|&d| d < 10)
 }
 
 /// Python `int()` of a JSON value (numbers truncate, strings parse).
@@ -309,7 +340,8 @@ pub(crate) fn py_int_value(v: &Value) -> Option<i64> {
                 .filter(|f| f.is_finite() && f.abs() < 9.2e18)
                 .map(|f| f.trunc() as i64)
         }),
-        Value::String(s) => py_int(s).ok(),
+        // Task ports stay `i64`s: a string beyond that is refused.
+        Value::String(s) => py_int(s).ok()?.small(),
         _ => None,
     }
 }
@@ -687,8 +719,9 @@ fn format_spec(out: &mut String, value: &PyVal<'_>, spec: &str) -> Result<(), St
     let s = parse_spec(spec)?;
     match value {
         PyVal::Str(text) => format_str(out, text, &s),
-        PyVal::Int(i) => format_int(out, *i, &s),
-        PyVal::Bool(b) => format_int(out, i64::from(*b), &s),
+        PyVal::Int(i) => format_int(out, &PyInt::Small(*i), &s),
+        PyVal::Big(n) => format_int(out, n, &s),
+        PyVal::Bool(b) => format_int(out, &PyInt::Small(i64::from(*b)), &s),
         PyVal::Float(f) => format_float(out, *f, &s),
         other => Err(format!(
             "TypeError: unsupported format string passed to {}.__format__",
@@ -723,22 +756,28 @@ fn format_str(out: &mut String, text: &str, s: &Spec) -> Result<(), String> {
     Ok(())
 }
 
-fn format_int(out: &mut String, i: i64, s: &Spec) -> Result<(), String> {
+fn format_int(out: &mut String, n: &PyInt, s: &Spec) -> Result<(), String> {
     let (prefix, radix_digits, group_every) = match s.ty {
-        None | Some('d') | Some('n') => ("", i.unsigned_abs().to_string(), 3),
-        Some('b') => ("0b", format!("{:b}", i.unsigned_abs()), 4),
-        Some('o') => ("0o", format!("{:o}", i.unsigned_abs()), 4),
-        Some('x') => ("0x", format!("{:x}", i.unsigned_abs()), 4),
-        Some('X') => ("0X", format!("{:X}", i.unsigned_abs()), 4),
+        None | Some('d') | Some('n') => ("", n.magnitude_digits(10), 3),
+        Some('b') => ("0b", n.magnitude_digits(2), 4),
+        Some('o') => ("0o", n.magnitude_digits(8), 4),
+        Some('x') => ("0x", n.magnitude_digits(16), 4),
+        Some('X') => ("0X", n.magnitude_digits(16).to_uppercase(), 4),
         Some('c') => {
-            let c = u32::try_from(i)
-                .ok()
+            let c = n
+                .small()
+                .and_then(|i| u32::try_from(i).ok())
                 .and_then(char::from_u32)
                 .ok_or("%c arg not in range(0x110000)")?;
             pad(out, "", &c.to_string(), s, '>');
             return Ok(());
         }
-        Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') => return format_float(out, i as f64, s),
+        Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') => {
+            let f = n
+                .to_f64()
+                .ok_or("OverflowError: int too large to convert to float")?;
+            return format_float(out, f, s);
+        }
         Some(t) => {
             return Err(format!(
                 "Unknown format code '{t}' for object of type 'int'"
@@ -748,7 +787,7 @@ fn format_int(out: &mut String, i: i64, s: &Spec) -> Result<(), String> {
     if s.precision.is_some() {
         return Err("Precision not allowed in integer format specifier".into());
     }
-    let mut sign = sign_str(i < 0, s).to_string();
+    let mut sign = sign_str(n.is_negative(), s).to_string();
     if s.alt {
         sign.push_str(prefix);
     }
@@ -953,6 +992,38 @@ mod tests {
         assert_eq!(f("[{a:>{w}}]", &args2).unwrap(), "[  x]");
     }
 
+    /// Python, with p = 10**20 and m = -10**20: '{p:,}' gives
+    /// '100,000,000,000,000,000,000', '{m:_x}' '-5_6bc7_5e2d_6310_0000',
+    /// '{p:#x}' '0x56bc75e2d63100000', '{m:025}'
+    /// '-000100000000000000000000', '{p:e}' '1.000000e+20', '{p:.3f}'
+    /// '100000000000000000000.000', '{p!r}' '100000000000000000000';
+    /// '{p:c}' and '{q:f}' with q = 10**400 raise OverflowError.
+    #[test]
+    fn big_ints_format_like_python() {
+        let p = py_int("100000000000000000000").unwrap();
+        let m = py_int("-100000000000000000000").unwrap();
+        let q = py_int(&format!("1{}", "0".repeat(400))).unwrap();
+        let args = [
+            ("p", Arg::AnyInt(&p)),
+            ("m", Arg::AnyInt(&m)),
+            ("q", Arg::AnyInt(&q)),
+        ];
+        assert_eq!(
+            f("{p} {m}", &args).unwrap(),
+            "100000000000000000000 -100000000000000000000"
+        );
+        assert_eq!(f("{p:,}", &args).unwrap(), "100,000,000,000,000,000,000");
+        assert_eq!(f("{m:_x}", &args).unwrap(), "-5_6bc7_5e2d_6310_0000");
+        assert_eq!(f("{p:#x}", &args).unwrap(), "0x56bc75e2d63100000");
+        assert_eq!(f("{m:025}", &args).unwrap(), "-000100000000000000000000");
+        assert_eq!(f("{p:e}", &args).unwrap(), "1.000000e+20");
+        assert_eq!(f("{p:.3f}", &args).unwrap(), "100000000000000000000.000");
+        assert_eq!(f("{p!r}", &args).unwrap(), "100000000000000000000");
+        assert!(f("{p:c}", &args).is_err());
+        assert!(f("{q:f}", &args).unwrap_err().contains("OverflowError"));
+        assert!(f("{p[0]}", &args).unwrap_err().contains("int"));
+    }
+
     #[test]
     fn python_numbers() {
         let mut s = String::new();
@@ -961,36 +1032,66 @@ mod tests {
             s.push(' ');
         }
         assert_eq!(s, "10.0 0.5 1e+20 1.5e-07 0.0001 123456789012345.6 -2.25 ");
-        assert_eq!(py_int(" +1_000 "), Ok(1000));
-        assert_eq!(py_int("-7"), Ok(-7));
-        assert_eq!(py_int("007"), Ok(7));
+        assert_eq!(py_int(" +1_000 "), Ok(PyInt::Small(1000)));
+        assert_eq!(py_int("-7"), Ok(PyInt::Small(-7)));
+        assert_eq!(py_int("007"), Ok(PyInt::Small(7)));
         // Python: int('\u0661\u0662') == 12, int('\uff11\uff10') == 10,
         // int('\U0001d7ce\U0001d7d7') == 9, int('\u0967_\u0968') == 12,
         // int(' \u0665 ') == 5, int('1\u06f0') == 10; int('\u00b2') and
         // int('\u2160') raise ValueError.
-        assert_eq!(py_int("\u{661}\u{662}"), Ok(12));
-        assert_eq!(py_int("\u{ff11}\u{ff10}"), Ok(10));
-        assert_eq!(py_int("\u{1d7ce}\u{1d7d7}"), Ok(9));
-        assert_eq!(py_int("\u{967}_\u{968}"), Ok(12));
-        assert_eq!(py_int(" \u{665} "), Ok(5));
-        assert_eq!(py_int("1\u{6f0}"), Ok(10));
-        assert_eq!(py_int("-\u{1fbf9}"), Ok(-9));
+        assert_eq!(py_int("\u{661}\u{662}"), Ok(PyInt::Small(12)));
+        assert_eq!(py_int("\u{ff11}\u{ff10}"), Ok(PyInt::Small(10)));
+        assert_eq!(py_int("\u{1d7ce}\u{1d7d7}"), Ok(PyInt::Small(9)));
+        assert_eq!(py_int("\u{967}_\u{968}"), Ok(PyInt::Small(12)));
+        assert_eq!(py_int(" \u{665} "), Ok(PyInt::Small(5)));
+        assert_eq!(py_int("1\u{6f0}"), Ok(PyInt::Small(10)));
+        assert_eq!(py_int("-\u{1fbf9}"), Ok(PyInt::Small(-9)));
         for bad in ["\u{b2}", "\u{2160}", "\u{65f}", "\u{66a}", "\u{1fbfa}"] {
             assert_eq!(py_int(bad), Err("not an integer"), "{bad:?}");
         }
         for bad in ["", "1.5", "_1", "1__0", "0x10", "1_", "abc", "+"] {
             assert_eq!(py_int(bad), Err("not an integer"), "{bad}");
         }
-        // int('9223372036854775807') fits; one more and Python still
-        // reads it, render says it cannot; a bad digit after it is still
-        // Python's ValueError.
-        assert_eq!(py_int("9223372036854775807"), Ok(i64::MAX));
-        let big = Err("an integer beyond 64 bits, which render does not handle");
-        assert_eq!(py_int("9223372036854775808"), big);
-        assert_eq!(py_int("-\u{661}00000000000000000000"), big);
+        // int('9223372036854775807') fits an i64, and so does
+        // int('-9223372036854775808'); beyond, Python reads any size:
+        // str(int('9223372036854775808')) == '9223372036854775808',
+        // str(int('-\u0661' + '0' * 20)) == '-1' + '0' * 20, and
+        // str(int(' 000_18446744073709551616 ')) == '18446744073709551616'.
+        // A bad digit after them is still a ValueError.
+        assert_eq!(py_int("9223372036854775807"), Ok(PyInt::Small(i64::MAX)));
+        assert_eq!(py_int("-9223372036854775808"), Ok(PyInt::Small(i64::MIN)));
+        let big = |t: &str| py_int(t).map(|n| n.to_string());
+        assert_eq!(
+            big("9223372036854775808").as_deref(),
+            Ok("9223372036854775808")
+        );
+        assert_eq!(
+            big("-\u{661}00000000000000000000").as_deref(),
+            Ok("-100000000000000000000")
+        );
+        assert_eq!(
+            big(" 000_18446744073709551616 ").as_deref(),
+            Ok("18446744073709551616")
+        );
         assert_eq!(py_int("99999999999999999999x"), Err("not an integer"));
+        assert_eq!(py_int("9999999999999999999\u{b2}"), Err("not an integer"));
         assert!(label_bool("YES") && label_bool("t") && !label_bool("1") && !label_bool(""));
-        assert!(eq_int(&json!(0.0), 0) && eq_int(&json!(true), 1) && !eq_int(&json!("0"), 0));
+        let zero = PyInt::Small(0);
+        assert!(eq_int(&json!(0.0), &zero) && !eq_int(&json!("0"), &zero));
+        assert!(eq_int(&json!(true), &PyInt::Small(1)));
+        // 2**64 == 18446744073709551616.0 and 10**20 == 1e20 in Python,
+        // 2**63 == 9223372036854775808 (a JSON integer beyond i64).
+        let two_64 = PyInt::from_digits(false, "18446744073709551616");
+        assert!(eq_int(&json!(18446744073709551616.0), &two_64));
+        assert!(eq_int(
+            &json!(1e20),
+            &PyInt::from_digits(false, "100000000000000000000")
+        ));
+        assert!(eq_int(
+            &json!(9223372036854775808u64),
+            &PyInt::from_digits(false, "9223372036854775808")
+        ));
+        assert!(!eq_int(&json!(1e20), &two_64));
         assert!(truthy(&json!("x")) && !truthy(&json!(0)) && !truthy(&json!({})));
     }
 }

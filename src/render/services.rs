@@ -10,10 +10,11 @@ use std::net::Ipv4Addr;
 
 use serde_json::Value;
 
-use super::dates::Stamp;
+use super::dates::{Date, Stamp};
 use super::model::{App, Dict, Labels, PortMapping, Task};
 use super::names::sha1_hex;
 use super::pyfmt::{Compiled, eq_int, label_bool, py_int, py_int_value, truthy};
+use super::pyint::PyInt;
 use super::templates::{by_label, info};
 use super::{RenderError, RenderOptions, Resolver};
 
@@ -66,7 +67,8 @@ pub(crate) struct Auth<'a> {
 pub(crate) struct Service<'a> {
     pub(crate) app_id: &'a str,
     pub(crate) port_index: usize,
-    pub(crate) service_port: i64,
+    /// The service port, or the `PORT` label's value (any size).
+    pub(crate) service_port: PyInt,
     pub(crate) servers: Vec<Server<'a>>,
     pub(crate) app_groups: &'a [&'a str],
     pub(crate) haproxy_groups: Option<Vec<&'a str>>,
@@ -86,9 +88,9 @@ pub(crate) struct Service<'a> {
     pub(crate) revproxypath: Option<&'a str>,
     pub(crate) redirpath: Option<&'a str>,
     pub(crate) health_check: Option<&'a Dict<'a>>,
-    pub(crate) backend_weight: i64,
+    pub(crate) backend_weight: PyInt,
     pub(crate) network_allowed: Option<&'a str>,
-    pub(crate) healthcheck_port_index: Option<i64>,
+    pub(crate) healthcheck_port_index: Option<PyInt>,
     /// Per-port template overrides: (label `NAME` of `HAPROXY_{n}_NAME`,
     /// text with `\r\n` → `\n`).
     pub(crate) overrides: Vec<(&'static str, Compiled)>,
@@ -155,6 +157,7 @@ fn task_list<'a>(app: &'a App<'a>) -> Option<Vec<(&'a Task<'a>, bool)>> {
 /// order of first appearance.
 pub(crate) fn merge_deployment_groups<'a>(
     apps: &'a [Box<App<'a>>],
+    today: Option<Date>,
 ) -> Result<Vec<MergedApp<'a>>, RenderError> {
     let mut plain = Vec::with_capacity(apps.len());
     let mut groups: Vec<MergedApp<'_>> = Vec::new();
@@ -198,7 +201,7 @@ pub(crate) fn merge_deployment_groups<'a>(
                         tasks: None,
                     },
                 );
-                groups[i] = merge_pair(prev, cur)?;
+                groups[i] = merge_pair(prev, cur, today)?;
             }
             None => {
                 group_index.insert(gid, groups.len());
@@ -210,11 +213,11 @@ pub(crate) fn merge_deployment_groups<'a>(
     Ok(plain)
 }
 
-fn started_at(m: &MergedApp<'_>) -> Result<Stamp, RenderError> {
+fn started_at(m: &MergedApp<'_>, today: Option<Date>) -> Result<Stamp, RenderError> {
     let labels = labels_of(m.app, &m.id)?;
     match labels.get("HAPROXY_DEPLOYMENT_STARTED_AT") {
         None => Ok(Stamp::MIN),
-        Some(v) => Stamp::parse(v).map_err(|why| {
+        Some(v) => Stamp::parse(v, today).map_err(|why| {
             bad_label(
                 &m.id,
                 "HAPROXY_DEPLOYMENT_STARTED_AT",
@@ -225,14 +228,14 @@ fn started_at(m: &MergedApp<'_>) -> Result<Stamp, RenderError> {
     }
 }
 
-fn last_scaling_at(m: &MergedApp<'_>) -> Result<Stamp, RenderError> {
+fn last_scaling_at(m: &MergedApp<'_>, today: Option<Date>) -> Result<Stamp, RenderError> {
     let v = m
         .app
         .version_info
         .as_ref()
         .and_then(|vi| vi.last_scaling_at.as_deref())
         .ok_or_else(|| missing(&m.id, "versionInfo.lastScalingAt"))?;
-    Stamp::parse(v).map_err(|why| {
+    Stamp::parse(v, today).map_err(|why| {
         bad_field(
             &m.id,
             "versionInfo.lastScalingAt",
@@ -258,9 +261,13 @@ fn incomparable(id: &str, what: &str) -> RenderError {
 
 /// Merges the next app of a deployment group (`cur`) into the one stored so
 /// far (`prev`), marking the old app's first tasks (by id) as draining.
-fn merge_pair<'a>(prev: MergedApp<'a>, cur: MergedApp<'a>) -> Result<MergedApp<'a>, RenderError> {
-    let prev_date = started_at(&prev)?;
-    let cur_date = started_at(&cur)?;
+fn merge_pair<'a>(
+    prev: MergedApp<'a>,
+    cur: MergedApp<'a>,
+    today: Option<Date>,
+) -> Result<MergedApp<'a>, RenderError> {
+    let prev_date = started_at(&prev, today)?;
+    let cur_date = started_at(&cur, today)?;
     let order = prev_date
         .compare(&cur_date)
         .ok_or_else(|| incomparable(&cur.id, "labels.HAPROXY_DEPLOYMENT_STARTED_AT"))?;
@@ -278,8 +285,8 @@ fn merge_pair<'a>(prev: MergedApp<'a>, cur: MergedApp<'a>) -> Result<MergedApp<'
         .get("HAPROXY_DEPLOYMENT_NEW_INSTANCES")
         .is_some()
     {
-        let new_scale = last_scaling_at(&new)?;
-        let old_scale = last_scaling_at(&old)?;
+        let new_scale = last_scaling_at(&new, today)?;
+        let old_scale = last_scaling_at(&old, today)?;
         let later = old_scale
             .compare(&new_scale)
             .ok_or_else(|| incomparable(&new.id, "versionInfo.lastScalingAt"))?;
@@ -292,7 +299,7 @@ fn merge_pair<'a>(prev: MergedApp<'a>, cur: MergedApp<'a>) -> Result<MergedApp<'
             .ok_or_else(|| missing(&new.id, &format!("labels.{label}")))?;
         py_int(v).map_err(|why| bad_label(&new.id, label, v, why))?
     } else {
-        1
+        PyInt::Small(1)
     };
     let mut old_tasks = old.tasks.take().ok_or_else(|| missing(&old.id, "tasks"))?;
     for (t, _) in &old_tasks {
@@ -311,9 +318,12 @@ fn merge_pair<'a>(prev: MergedApp<'a>, cur: MergedApp<'a>) -> Result<MergedApp<'
     } else {
         instances(&new)?
     };
-    let drainable = (healthy_new + instances(&old)? - target).max(0);
-    let drain = (old_tasks.len() as i64)
-        .min(healthy_new)
+    // In i128, saturated: exact, as the other terms are i64 values.
+    let drainable = (i128::from(healthy_new) + i128::from(instances(&old)?))
+        .saturating_sub(target.saturating_i128())
+        .max(0);
+    let drain = (old_tasks.len() as i128)
+        .min(i128::from(healthy_new))
         .min(drainable)
         .max(0);
     for task in old_tasks
@@ -523,7 +533,7 @@ fn service_ports(
 
 /// marathon-lb's `get_health_check`: the first check with a truthy `port`
 /// or with `portIndex == index`.
-fn health_check_for<'a>(app: &'a App<'a>, index: i64) -> Option<&'a Dict<'a>> {
+fn health_check_for<'a>(app: &'a App<'a>, index: &PyInt) -> Option<&'a Dict<'a>> {
     app.health_checks.iter().flatten().find(|c| {
         c.get("port").is_some_and(truthy) || c.get("portIndex").is_some_and(|p| eq_int(p, index))
     })
@@ -603,8 +613,8 @@ fn apply_label<'a>(
         "MODE" => svc.mode = Some(v.to_lowercase()),
         "PATH" => {
             svc.path = Some(v);
-            if svc.backend_weight == 0 {
-                svc.backend_weight = 1;
+            if svc.backend_weight == PyInt::Small(0) {
+                svc.backend_weight = PyInt::Small(1);
             }
         }
         "PORT" => svc.service_port = int(v)?,
@@ -764,11 +774,11 @@ fn new_service<'a>(
     opts: &RenderOptions,
     port_labels: &[(usize, &'a str, &'a str, &'a str)],
 ) -> Result<Service<'a>, RenderError> {
-    let check = health_check_for(app, index as i64);
+    let check = health_check_for(app, &PyInt::Small(index as i64));
     let mut svc = Service {
         app_id: id,
         port_index: index,
-        service_port: port,
+        service_port: PyInt::Small(port),
         servers: Vec::new(),
         app_groups: groups,
         haproxy_groups: None,
@@ -788,7 +798,7 @@ fn new_service<'a>(
         revproxypath: None,
         redirpath: None,
         health_check: check,
-        backend_weight: 0,
+        backend_weight: PyInt::Small(0),
         network_allowed: None,
         healthcheck_port_index: None,
         overrides: Vec::new(),
@@ -803,7 +813,7 @@ fn new_service<'a>(
         apply_label(&mut svc, name, key, value)?;
     }
     if svc.health_check.is_none()
-        && let Some(k) = svc.healthcheck_port_index
+        && let Some(k) = &svc.healthcheck_port_index
     {
         svc.health_check = health_check_for(app, k);
         if let Some(c) = svc.health_check
