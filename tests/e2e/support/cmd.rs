@@ -34,7 +34,11 @@ impl TestHome {
     pub fn cluster(&self, id: &str, dcos_toml: &str, attached: bool) -> PathBuf {
         let dir = self.dcos_dir().join("clusters").join(id);
         std::fs::create_dir_all(&dir).expect("cluster dir");
-        std::fs::write(dir.join("dcos.toml"), dcos_toml).expect("dcos.toml");
+        let toml = dir.join("dcos.toml");
+        std::fs::write(&toml, dcos_toml).expect("dcos.toml");
+        // Owner-only, as the dcos CLI writes it (a readable one draws a warning).
+        std::fs::set_permissions(&toml, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .expect("chmod dcos.toml");
         let marker = dir.join("attached");
         if attached {
             std::fs::write(&marker, "").expect("attached marker");
