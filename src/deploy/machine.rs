@@ -289,6 +289,9 @@ pub struct Machine {
     /// earlier create of ours went through (the next listing shows the app)
     /// or the id belongs to an app outside the group, which no retry fixes.
     create_conflict: Option<String>,
+    /// Whether a create of the new app was sent (it may have gone through
+    /// even when its answer was lost).
+    create_sent: bool,
     /// The drain proof, once chosen from the LBs' profiles.
     proof: Option<DrainProof>,
     /// The planned steps, kept for a dry run's outcome until the proof is
@@ -326,6 +329,7 @@ impl Machine {
             kill_from: String::new(),
             old_haproxy_since: None,
             create_conflict: None,
+            create_sent: false,
             proof: None,
             steps: Vec::new(),
             horizons: BTreeMap::new(),
@@ -414,7 +418,7 @@ impl Machine {
             (Pending::Profiles, Input::LbProfiles(profiles)) => self.choose_proof(&profiles, now),
             (Pending::ConfirmStart, Input::Confirmed(true)) => {
                 let app = self.new_app.clone().unwrap_or(Value::Null);
-                self.request(Pending::Create, Action::Create(app))
+                self.create(app)
             }
             (
                 Pending::ConfirmStart | Pending::ConfirmKill(_) | Pending::ConfirmDelete,
@@ -507,10 +511,22 @@ impl Machine {
         actions
     }
 
-    /// How to finish or undo the deploy — only once it has a goal (before
-    /// that, and in a dry run, nothing was changed that needs either).
+    fn create(&mut self, app: Value) -> Vec<Action> {
+        self.create_sent = true;
+        self.request(Pending::Create, Action::Create(app))
+    }
+
+    /// How to finish or undo the deploy — only once it has changed
+    /// something: not before it has a goal, not in a dry run, and not while
+    /// a new app was never sent to Marathon and is not there.
     fn resume_hint(&self) -> Option<String> {
-        if self.config.dry_run || self.goal.is_none() {
+        let nothing_created = matches!(self.config.mode, Mode::Deploy(_))
+            && !self.create_sent
+            && self
+                .goal
+                .as_ref()
+                .is_none_or(|g| self.app(&g.grower).is_none());
+        if self.config.dry_run || self.goal.is_none() || nothing_created {
             return None;
         }
         Some(format!(
@@ -950,7 +966,7 @@ impl Machine {
                 )];
             }
             if let Some(app) = self.new_app.clone() {
-                return self.request(Pending::Create, Action::Create(app));
+                return self.create(app);
             }
             return vec![finish_stopped(
                 ExitCode::Marathon,
@@ -958,7 +974,30 @@ impl Machine {
                 None,
             )];
         };
-        self.create_conflict = None;
+        if let Some(conflict) = self.create_conflict.take()
+            && let Some(ours) = self
+                .new_app
+                .as_ref()
+                .and_then(|a| a["labels"][labels::DEPLOYMENT_STARTED_AT].as_str())
+            && grower.label(labels::DEPLOYMENT_STARTED_AT) != Some(ours)
+        {
+            return vec![finish_stopped(
+                ExitCode::AppCreate,
+                format!(
+                    "another deploy of group {} created {} while this one was starting ({}={}, this run's {ours}; Marathon said: {conflict}); this run changed nothing and stops",
+                    self.config.group,
+                    grower.id,
+                    labels::DEPLOYMENT_STARTED_AT,
+                    grower
+                        .label(labels::DEPLOYMENT_STARTED_AT)
+                        .unwrap_or("none"),
+                ),
+                Some(format!(
+                    "let the other deploy finish (`dcos lb status {}` shows it), then deploy again",
+                    self.config.group
+                )),
+            )];
+        }
         let shrinker = goal
             .shrinker
             .as_deref()

@@ -40,6 +40,9 @@ struct World {
     lb_config: String,
     /// The stats page stops answering after the profiles were read.
     stats_page_down: bool,
+    /// Another deployer creates this app (with its own labels) just before
+    /// ours, whose create then meets Marathon's 409.
+    rival: Option<Value>,
 }
 
 fn ts(n: u32) -> String {
@@ -64,6 +67,7 @@ impl World {
             worker: None,
             lb_config: String::new(),
             stats_page_down: false,
+            rival: None,
         }
     }
 
@@ -286,6 +290,17 @@ impl World {
                     .cloned()
                     .collect(),
             ),
+            Action::Create(_) if self.rival.is_some() => {
+                let rival = self.rival.take().unwrap();
+                let id = rival["id"].as_str().unwrap().to_string();
+                let app: App = serde_json::from_value(rival).unwrap();
+                self.apps.push(app);
+                self.set_instances(&id, 1);
+                Input::Failed(Failure {
+                    status: Some(409),
+                    message: format!("An app with id [{id}] already exists."),
+                })
+            }
             Action::Create(json) => {
                 let mut app: App = serde_json::from_value(json.clone()).unwrap();
                 app.ports = plan::service_port(json).into_iter().collect();
@@ -1216,4 +1231,62 @@ fn the_metric_proof_never_asks_for_pids() {
         "{}",
         run.transcript
     );
+}
+
+/// Two deploys of one group at once: both read the group before either
+/// wrote, the other one's create reached Marathon first. This one's create
+/// meets 409, and the app it finds carries the other run's start mark, so
+/// it stops having changed nothing, and says who holds the group.
+#[test]
+fn a_concurrent_deployer_that_created_first_stops_this_run() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    let mut rival = user_app();
+    rival["id"] = json!("/web-green");
+    rival["labels"]["HAPROXY_DEPLOYMENT_GROUP"] = json!("web");
+    rival["labels"]["HAPROXY_DEPLOYMENT_STARTED_AT"] = json!("2024-06-01T00:00:00.5");
+    rival["labels"]["HAPROXY_DEPLOYMENT_COLOUR"] = json!("green");
+    world.rival = Some(rival);
+    let mut m = Machine::new(config(Mode::Deploy(user_app())));
+    let run = run(&mut m, &mut world, never);
+    let (code, message, hint) = stopped(&run);
+    assert_eq!(code, ExitCode::AppCreate, "{}", run.transcript);
+    assert!(
+        message.starts_with(
+            "another deploy of group web created /web-green while this one was starting"
+        ) && message.contains("HAPROXY_DEPLOYMENT_STARTED_AT=2024-06-01T00:00:00.5"),
+        "{message}"
+    );
+    assert!(
+        hint.is_some_and(|h| h.contains("dcos lb status web")),
+        "{hint:?}"
+    );
+    let writes = run
+        .transcript
+        .lines()
+        .filter(|l| {
+            ["< Scale", "< Kill", "< Delete"]
+                .iter()
+                .any(|w| l.starts_with(w))
+        })
+        .count();
+    assert_eq!(writes, 0, "{}", run.transcript);
+}
+
+/// A run stopped before its create changed nothing: Ctrl-C at the
+/// "Continue with deployment?" prompt offers no `--resume` or rollback.
+#[test]
+fn a_stop_before_the_create_offers_no_resume() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    let mut cfg = config(Mode::Deploy(user_app()));
+    cfg.force = false;
+    let mut m = Machine::new(cfg);
+    let run = run(&mut m, &mut world, |action, _| {
+        matches!(action, Action::Confirm(_))
+    });
+    let (code, _, hint) = stopped(&run);
+    assert_eq!(code, ExitCode::Interrupted, "{}", run.transcript);
+    assert_eq!(hint, None, "{}", run.transcript);
+    assert!(!run.transcript.contains("< Create"));
 }

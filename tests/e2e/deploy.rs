@@ -177,3 +177,33 @@ fn a_terminal_gets_the_redrawn_progress_panel() {
     }
     assert_eq!(h.apps(), owned(&[("/web-green", 2)]));
 }
+
+/// Two deploys of one group started together: exactly one proceeds. The
+/// other stops having changed nothing, whether it read the group after the
+/// first one's create ("existing deployment in progress", exit 2) or before
+/// it (Marathon's 409 on its own create shows the other run's app, exit 7).
+#[test]
+fn two_deploys_of_one_group_at_once_exactly_one_proceeds() {
+    let Some(h) = Harness::new(1) else { return };
+    let v1 = h.app_file("v1", 2, json!({}));
+    assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
+    let load = h.load();
+    let a = h.app_file("a", 2, json!({}));
+    let b = h.app_file("b", 2, json!({}));
+    let first = h.spawn(&["deploy", a.to_str().unwrap()]);
+    let second = h.spawn(&["deploy", b.to_str().unwrap()]);
+    let results = [first.wait(LIMIT), second.wait(LIMIT)];
+    let counts = load.stop();
+    report("two deploys at once", &counts);
+    let winners: Vec<&(i32, String)> = results.iter().filter(|(code, _)| *code == 0).collect();
+    assert_eq!(winners.len(), 1, "{results:?}");
+    let (code, stderr) = results.iter().find(|(code, _)| *code != 0).unwrap();
+    assert!(
+        (*code == 2 && stderr.contains("existing deployment in progress"))
+            || (*code == 7 && stderr.contains("another deploy of group")),
+        "{code}: {stderr}"
+    );
+    assert!(!stderr.contains("--resume APP.json"), "{stderr}");
+    assert_eq!(h.apps(), owned(&[("/web-green", 2)]));
+    assert_eq!(counts.failed, 0, "{counts:?}");
+}
