@@ -119,6 +119,17 @@ pub enum DeployEvent {
         /// `--max-wait`, in seconds: the wait's bound.
         max_wait_s: u64,
     },
+    /// A planned step outside the plan's counts: marathon-lb takes the
+    /// shrinking app for the new one (it was scaled last, as after an
+    /// interrupted deploy) and drains the growing app, which is already at
+    /// its size. Only killing its drained tasks with scale makes it the one
+    /// scaled last; the next round starts them again.
+    Swap {
+        /// The app that grows.
+        grower: String,
+        /// The app that shrinks.
+        shrinker: String,
+    },
     /// How kills are proven safe from older HAProxy workers, and why.
     DrainProof {
         /// `pids`, `horizon` or `metric` (see `--drain-proof`).
@@ -272,6 +283,11 @@ impl DeployEvent {
                 waited_s / 5 * 5
             ),
             Self::DrainProof { why, .. } => why.clone(),
+            Self::Swap { grower, shrinker } => format!(
+                "first step: marathon-lb takes {shrinker} for the new app because it was scaled last, and drains \
+                 {grower}; the deploy kills the drained task(s) of {grower} with scale (no request reaches them, \
+                 the other servers stay UP) so that {grower} is the app scaled last, then starts them again"
+            ),
             Self::Horizon {
                 lb,
                 horizon_ms,

@@ -652,6 +652,17 @@ impl Machine {
             target: goal.target,
             steps: steps.clone(),
         })];
+        if let (Some(grower), Some(shrinker)) = (
+            self.app(&goal.grower),
+            goal.shrinker.as_deref().and_then(|id| self.app(id)),
+        ) && plan::merge_view(grower, shrinker).new != grower.id
+            && grower.instances >= goal.want_grower
+        {
+            actions.push(Action::Notify(DeployEvent::Swap {
+                grower: grower.id.clone(),
+                shrinker: shrinker.id.clone(),
+            }));
+        }
         self.goal = Some(goal);
         self.steps = steps;
         let configs = matches!(

@@ -1290,3 +1290,35 @@ fn a_stop_before_the_create_offers_no_resume() {
     assert_eq!(hint, None, "{}", run.transcript);
     assert!(!run.transcript.contains("< Create"));
 }
+
+/// Rolling back a deploy interrupted early (green started with 1 task and
+/// was scaled last, blue still at its size): marathon-lb drains blue, so
+/// the only way to make blue the app it calls new is to kill blue's
+/// drained task with scale and start it again. The plan says so before it
+/// happens, and the backend never has fewer than the target UP.
+#[test]
+fn an_early_rollback_says_why_it_restarts_a_drained_task_of_the_app_it_restores() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    world.running("green", 10001, 1, 0);
+    let run = run_to_done(config(Mode::CompletePrevious), &mut world);
+    assert_eq!(app_ids(&world), [("/web-blue".to_string(), 3)]);
+    let lines: Vec<&str> = run.transcript.lines().collect();
+    let note = lines
+        .iter()
+        .position(|l| {
+            l.starts_with("< Notify first step: marathon-lb takes /web-green for the new app because it was scaled last")
+        })
+        .unwrap_or_else(|| panic!("{}", run.transcript));
+    let first_kill = lines.iter().position(|l| l.starts_with("< Kill")).unwrap();
+    assert!(note < first_kill, "{}", run.transcript);
+    assert!(lines[first_kill].contains("web-blue"), "{}", run.transcript);
+    for lb in lines.iter().filter(|l| l.starts_with("> Lb ")) {
+        let up = lb.matches("=UP").count();
+        assert!(
+            up >= 3,
+            "fewer than the target UP: {lb}\n{}",
+            run.transcript
+        );
+    }
+}
