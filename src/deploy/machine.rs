@@ -1175,7 +1175,7 @@ impl Machine {
                 None,
                 lbs,
             )];
-            if report.min_up >= goal.want_grower {
+            if report.min_up >= goal.want_grower && report.unreachable.is_empty() {
                 actions.push(done(format!(
                     "{} runs {} healthy instance(s), UP on {} marathon-lb instance(s)",
                     grower.id,

@@ -1322,3 +1322,23 @@ fn an_early_rollback_says_why_it_restarts_a_drained_task_of_the_app_it_restores(
         );
     }
 }
+
+/// A first deploy of 0 instances with an LB that does not answer is not
+/// "UP on 1 marathon-lb instance(s)": nothing proves that LB lists it, so
+/// the run stops at --max-wait naming the LB.
+#[test]
+fn an_unreachable_lb_is_never_counted_as_listing_the_new_app() {
+    let mut world = World::new();
+    world.dead_lbs = vec!["http://lb1:9090"];
+    let mut app = user_app();
+    app["instances"] = json!(0);
+    let mut m = Machine::new(config(Mode::Deploy(app)));
+    let run = run(&mut m, &mut world, never);
+    assert!(!run.transcript.contains(" UP on "), "{}", run.transcript);
+    let (code, message, _) = stopped(&run);
+    assert_eq!(code, ExitCode::MarathonLb, "{}", run.transcript);
+    assert!(
+        message.contains("http://lb1:9090 (connection refused)"),
+        "{message}"
+    );
+}

@@ -207,3 +207,34 @@ fn two_deploys_of_one_group_at_once_exactly_one_proceeds() {
     assert_eq!(h.apps(), owned(&[("/web-green", 2)]));
     assert_eq!(counts.failed, 0, "{counts:?}");
 }
+
+/// Keep-alive clients meet every reload: HAProxy 2.6's old worker closes
+/// their idle connections at once (marathon-lb's, not the deploy's), which
+/// a client sees as a request to send again. No zero is demanded of those;
+/// the test reports them beside the reloads the deploy caused, the figure
+/// the deploy keeps low.
+#[test]
+fn keep_alive_clients_and_the_reloads_of_a_deploy_are_reported() {
+    let Some(h) = Harness::new(1) else { return };
+    let v1 = h.app_file("v1", 3, json!({}));
+    assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
+    let before = h.lbs[0].reloads();
+    let load = h.load();
+    let v2 = h.app_file("v2", 3, json!({}));
+    let (code, stderr) = h.run(&["deploy", v2.to_str().unwrap()], LIMIT);
+    let counts = load.stop();
+    let reloads = h.lbs[0].reloads() - before;
+    eprintln!(
+        "blue→green of 3 under keep-alive and new-connection load: {reloads} HAProxy reloads, \
+         {} requests resent after an idle keep-alive close, {} failed of {}",
+        counts.retried,
+        counts.failed,
+        counts.ok + counts.failed
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(h.apps(), owned(&[("/web-green", 3)]));
+    assert!(
+        reloads >= 2,
+        "a blue/green reloads at least for the new and the old servers"
+    );
+}
