@@ -1351,8 +1351,11 @@ impl Machine {
         if delete && busy.is_empty() {
             return self.after_metric(Vec::new());
         }
+        // Before a delete the idle tasks are not killed one by one: the
+        // growing app is at its size, and a kill with scale would make the
+        // old app the one marathon-lb calls new (see `drain_decision`).
         let ready: Vec<String> = tasks.into_iter().filter(|t| !busy.contains(t)).collect();
-        if !ready.is_empty() {
+        if !ready.is_empty() && !delete {
             return self.after_metric(ready);
         }
         let key = self.progress.map(|(_, k)| k).unwrap_or_default();

@@ -1342,3 +1342,21 @@ fn an_unreachable_lb_is_never_counted_as_listing_the_new_app() {
         "{message}"
     );
 }
+
+/// With the growing app at its size, a delete that waits for one busy task
+/// kills none of the idle ones meanwhile: a kill with scale would make the
+/// old app the one marathon-lb calls new and drain healthy new tasks.
+#[test]
+fn a_delete_waiting_for_a_busy_task_kills_no_task_meanwhile() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    world.metric_busy.insert("web-blue.31003".into(), 6);
+    let mut cfg = config(Mode::Deploy(user_app()));
+    cfg.drain_metric = true;
+    cfg.surge = true;
+    cfg.build.surge = true;
+    let run = run_to_done(cfg, &mut world);
+    assert_eq!(app_ids(&world), [("/web-green".to_string(), 3)]);
+    assert!(run.transcript.contains("< Delete"), "{}", run.transcript);
+    assert!(!run.transcript.contains("< Kill"), "{}", run.transcript);
+}
