@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::support::harness::{Harness, owned, report};
-use crate::support::marathon_sim::{Recorded, wait_until};
+use crate::support::marathon_sim::Recorded;
 
 /// The bound of one run: as for deploy (tests/e2e/deploy.rs), ≈ 25 s of
 /// steps at most, with room for a loaded 2-core machine.
@@ -63,7 +63,10 @@ fn script(h: &Harness, name: &str, body: &str) -> PathBuf {
 }
 
 /// Marathon-lb drains the old tasks in id order, so the last one is the
-/// last to go: holding it busy holds the old app's delete too.
+/// last to go: holding it busy holds the old app's delete too, and once the
+/// new app is at its size the idle old tasks wait for that delete rather
+/// than being killed one by one (each such kill would make the old app the
+/// one marathon-lb calls new).
 #[test]
 fn a_busy_drain_metric_holds_the_kill_until_it_reads_zero() {
     let Some(mut h) = Harness::new(1) else { return };
@@ -91,15 +94,6 @@ fn a_busy_drain_metric_holds_the_kill_until_it_reads_zero() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    let others_gone = wait_until(Duration::from_secs(30), || {
-        task_ids(&h, "/web-blue") == [held.clone()]
-    });
-    assert!(
-        others_gone,
-        "{:?}\n{}",
-        task_ids(&h, "/web-blue"),
-        running.stderr()
-    );
     // What must not happen has a window to happen in: several rounds of
     // the deploy (-s 0.5, LB polls every 0.5 s) while the gauge reads 2.
     std::thread::sleep(Duration::from_secs(3));
@@ -113,7 +107,7 @@ fn a_busy_drain_metric_holds_the_kill_until_it_reads_zero() {
         0,
         "blue deleted while busy"
     );
-    assert_eq!(task_ids(&h, "/web-blue"), std::slice::from_ref(&held));
+    assert!(task_ids(&h, "/web-blue").contains(&held));
     assert!(
         running
             .stderr()
@@ -128,8 +122,8 @@ fn a_busy_drain_metric_holds_the_kill_until_it_reads_zero() {
     assert_eq!(deletes(&h.sim.requests(), "/web-blue"), 1);
     let killed = kills(&h.sim.requests()).concat();
     assert!(
-        blue[..2].iter().all(|t| killed.contains(t)),
-        "the idle tasks were killed one by one: {killed:?}"
+        !killed.iter().any(|t| t.starts_with("web-green")),
+        "{killed:?}"
     );
     let counts = load.stop();
     report("drain metric", &counts);
