@@ -41,8 +41,14 @@ fn deploy_first_then_blue_to_green_and_back_under_load() {
     let (code, _) = h.run(&["deploy", v3.to_str().unwrap(), "--surge"], LIMIT);
     assert_eq!(code, 0);
     assert_eq!(h.apps(), owned(&[("/web-blue", 3)]));
+    for (version, colour) in [("v4", "/web-green"), ("v5", "/web-blue")] {
+        let app = h.app_file(version, 3, json!({}));
+        let (code, stderr) = h.run(&["deploy", app.to_str().unwrap()], LIMIT);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(h.apps(), owned(&[(colour, 3)]));
+    }
     let counts = load.stop();
-    report("blue→green→blue", &counts);
+    report("blue→green→blue (surge)→green→blue", &counts);
     eprintln!("HAProxy reloads: {}", h.lbs[0].reloads());
     assert!(counts.ok > 100, "{counts:?}");
     assert_eq!(counts.failed, 0, "{counts:?}");
