@@ -60,19 +60,18 @@ impl StatsRow {
     }
 }
 
-/// Parses a stats CSV body.
+/// Parses a stats CSV body. Fields are read as CSV, not split on commas:
+/// HAProxy quotes a field that holds a comma (a check's description, say),
+/// and splitting would shift every later column, `addr` among them.
 pub fn parse(body: &str) -> Result<Vec<StatsRow>, StatsError> {
-    let mut lines = body.lines().filter(|l| !l.trim().is_empty());
-    let header = lines
-        .next()
-        .and_then(|l| l.strip_prefix('#'))
-        .ok_or(StatsError::NoHeader)?;
-    let index: HashMap<&str, usize> = header
-        .trim()
-        .split(',')
-        .enumerate()
-        .map(|(i, name)| (name.trim(), i))
-        .collect();
+    let body = body.trim_start_matches(|c: char| c.is_whitespace());
+    let body = body.strip_prefix('#').ok_or(StatsError::NoHeader)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(body.as_bytes());
+    let header = reader.headers().map_err(|_| StatsError::NoHeader)?.clone();
+    let index: HashMap<&str, usize> = header.iter().enumerate().map(|(i, n)| (n, i)).collect();
     let column = |name: &'static str| {
         index
             .get(name)
@@ -82,11 +81,15 @@ pub fn parse(body: &str) -> Result<Vec<StatsRow>, StatsError> {
     let (pxname, svname, status) = (column("pxname")?, column("svname")?, column("status")?);
     let (scur, qcur) = (column("scur")?, column("qcur")?);
     let addr = index.get("addr").copied();
-    let rows = lines
-        .filter(|l| !l.starts_with('#'))
-        .map(|line| {
-            let fields: Vec<&str> = line.split(',').collect();
-            let field = |i: usize| fields.get(i).copied().unwrap_or("");
+    let rows = reader
+        .records()
+        .filter_map(Result::ok)
+        .filter(|r| {
+            r.get(0)
+                .is_some_and(|f| !f.is_empty() && !f.starts_with('#'))
+        })
+        .map(|record| {
+            let field = |i: usize| record.get(i).unwrap_or("");
             let number = |i: usize| field(i).parse::<u64>().unwrap_or(0);
             StatsRow {
                 pxname: field(pxname).to_string(),
@@ -153,5 +156,14 @@ web_10000,BACKEND,0,0,2,3,5000,9,1,2,0,0,,0,0,0,0,UP,1,1,0,,0,3,0,,1,3,0,,9,,1,0
             parse("# pxname,svname,status\n"),
             Err(StatsError::MissingColumn("scur"))
         );
+    }
+
+    #[test]
+    fn a_quoted_field_with_commas_does_not_shift_later_columns() {
+        let body = "# pxname,svname,qcur,scur,status,check_desc,addr,\n\
+                    web,s1,0,3,MAINT,\"Layer4 timeout, check 2 of 3\",10.0.0.7:31005,\n";
+        let rows = parse(body).unwrap();
+        assert_eq!(rows[0].addr.as_deref(), Some("10.0.0.7:31005"));
+        assert_eq!(rows[0].scur, 3);
     }
 }
