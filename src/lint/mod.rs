@@ -291,6 +291,7 @@ pub fn health_checks(app: &Value) -> Option<Finding> {
 const DEFAULT_GRACE: u64 = 300;
 const DEFAULT_INTERVAL: u64 = 60;
 const DEFAULT_FAILURES: u64 = 3;
+const DEFAULT_TIMEOUT: u64 = 20;
 
 /// Each check's worst time to healthy (grace period, then interval ×
 /// failures) against the deploy's `--max-wait`.
@@ -401,6 +402,9 @@ fn render_input(app: &Value) -> Result<Value, plan::PlanError> {
         started_at: "2000-01-01T00:00:00+00:00".into(),
     };
     let mut new = plan::build_new_app(app, None, &options)?.json;
+    if let Some(checks) = new.get_mut("healthChecks").and_then(Value::as_array_mut) {
+        checks.iter_mut().for_each(with_marathon_defaults);
+    }
     let ports: Vec<u32> = (0..plan::service_port_count(&new))
         .map(|i| 31_000 + i as u32)
         .collect();
@@ -413,6 +417,30 @@ fn render_input(app: &Value) -> Result<Value, plan::PlanError> {
         "healthCheckResults": [{"alive": true}],
     }]);
     Ok(json!({ "apps": [new] }))
+}
+
+/// A health check as Marathon returns it to marathon-lb: the timing
+/// fields, the protocol and (for port-based protocols without a `port`)
+/// `portIndex` filled in with Marathon's defaults.
+fn with_marathon_defaults(check: &mut Value) {
+    let Some(fields) = check.as_object_mut() else {
+        return;
+    };
+    for (key, default) in [
+        ("gracePeriodSeconds", DEFAULT_GRACE),
+        ("intervalSeconds", DEFAULT_INTERVAL),
+        ("timeoutSeconds", DEFAULT_TIMEOUT),
+        ("maxConsecutiveFailures", DEFAULT_FAILURES),
+    ] {
+        fields.entry(key).or_insert(json!(default));
+    }
+    let protocol = fields.entry("protocol").or_insert(json!("HTTP"));
+    let port_based = protocol
+        .as_str()
+        .is_some_and(|p| PORT_PROTOCOLS.contains(&p));
+    if port_based && !fields.contains_key("port") {
+        fields.entry("portIndex").or_insert(json!(0));
+    }
 }
 
 /// Renders the app as the deploy would create it; a render error is an

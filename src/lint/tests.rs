@@ -167,6 +167,16 @@ fn the_render_names_the_backend_or_fails() {
     let ok = render_check(&clean()).unwrap();
     assert_eq!(ok.severity, Severity::Note);
     assert!(ok.message.contains("backend web_10000"), "{ok:?}");
+    let sparse = with(
+        "/healthChecks",
+        json!([{"protocol": "HTTP", "path": "/health"}]),
+    );
+    let defaults = render_check(&sparse).unwrap();
+    assert_eq!(
+        defaults.severity,
+        Severity::Note,
+        "Marathon fills the timing fields: {defaults:?}"
+    );
     let mut bad = clean();
     bad["labels"]["HAPROXY_0_BACKEND_WEIGHT"] = json!("heavy");
     let failed = render_check(&bad).unwrap();
