@@ -189,3 +189,22 @@ fn a_file_that_is_not_json_is_invalid_input() {
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("is not valid JSON"), "{}", r.stderr);
 }
+
+#[test]
+fn the_readme_shows_the_real_output_for_the_example_app() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let home = TestHome::new();
+    let mut cmd = home.cmd(&["lint", "examples/web.json", "--offline"]);
+    cmd.current_dir(root);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let shown = format!(
+        "$ dcos lb lint examples/web.json --offline\n{}{}",
+        r.stdout, r.stderr
+    );
+    assert!(
+        readme.contains(&shown),
+        "README's \"Before you deploy\" should show:\n{shown}"
+    );
+}
