@@ -199,17 +199,22 @@ pub fn service_ports(app: &Value) -> Option<Finding> {
             "keep one service port, or deploy each port as its own app",
         ));
     }
-    if plan::service_port(app) == Some(0) {
+    if !fixed_port(app) {
         return Some(Finding::new(
             Severity::Warning,
             "ports",
-            "the service port is 0 (Marathon picks one)",
+            "the service port is 0 or not given (Marathon picks one)",
             "a first deploy needs a fixed service port (marathon-lb keeps one backend per port); \
              later deploys reuse the group's port; the render check is skipped",
             "set servicePort/port to a free service port, e.g. 10000",
         ));
     }
     None
+}
+
+/// Whether the app names its service port (not 0, not left out).
+fn fixed_port(app: &Value) -> bool {
+    plan::service_port(app).is_some_and(|p| p > 0)
 }
 
 /// The protocols for which Marathon fills in `portIndex` 0 when the check
@@ -446,7 +451,7 @@ fn with_marathon_defaults(check: &mut Value) {
 /// Renders the app as the deploy would create it; a render error is an
 /// error, else the frontend and backend marathon-lb would produce.
 pub fn render_check(app: &Value) -> Option<Finding> {
-    if plan::service_port(app) == Some(0) {
+    if !fixed_port(app) {
         return None;
     }
     let failed = |message: String| {

@@ -111,6 +111,12 @@ fn exactly_one_fixed_service_port() {
     assert!(message(service_ports(&none)).contains("no service port"));
     let zero = service_ports(&with("/portDefinitions", json!([{"port": 0}]))).unwrap();
     assert_eq!(zero.severity, Severity::Warning);
+    let unset = service_ports(&with("/portDefinitions", json!([{"name": "http"}]))).unwrap();
+    assert_eq!(unset.severity, Severity::Warning);
+    assert_eq!(
+        render_check(&with("/portDefinitions", json!([{"name": "http"}]))),
+        None
+    );
 }
 
 #[test]
