@@ -287,7 +287,8 @@ pub fn health_checks(app: &Value) -> Option<Finding> {
         Severity::Note,
         "health",
         format!("HAProxy checks the servers {how}, from the {protocol} health check"),
-        "a new server takes traffic once both Marathon and HAProxy see it healthy",
+        "HAProxy sends a new server traffic once this check passes; a marathon-lb run with \
+         --health-check lists the server only after Marathon reports it healthy",
         "nothing to fix",
     ))
 }
