@@ -34,6 +34,9 @@ _dcos__lb() {
             dcos__lb,help)
                 cmd="dcos__lb__subcmd__help"
                 ;;
+            dcos__lb,lint)
+                cmd="dcos__lb__subcmd__lint"
+                ;;
             dcos__lb,man)
                 cmd="dcos__lb__subcmd__man"
                 ;;
@@ -127,6 +130,9 @@ _dcos__lb() {
             dcos__lb__subcmd__help,help)
                 cmd="dcos__lb__subcmd__help__subcmd__help"
                 ;;
+            dcos__lb__subcmd__help,lint)
+                cmd="dcos__lb__subcmd__help__subcmd__lint"
+                ;;
             dcos__lb__subcmd__help,man)
                 cmd="dcos__lb__subcmd__help__subcmd__man"
                 ;;
@@ -200,7 +206,7 @@ _dcos__lb() {
 
     case "${cmd}" in
         dcos__lb)
-            opts="-m -v -q -h -V --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version deploy split promote rollback status render app task health deployment completions man help"
+            opts="-m -v -q -h -V --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version deploy split promote rollback status render lint app task health deployment completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1124,7 +1130,7 @@ _dcos__lb() {
             return 0
             ;;
         dcos__subcmd__lb__subcmd__help)
-            opts="deploy split promote rollback status render app task health deployment completions man help"
+            opts="deploy split promote rollback status render lint app task health deployment completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1319,6 +1325,20 @@ _dcos__lb() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        dcos__subcmd__lb__subcmd__help__subcmd__lint)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         dcos__subcmd__lb__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1438,6 +1458,68 @@ _dcos__lb() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcos__subcmd__lb__subcmd__lint)
+            opts="-w -m -v -q -h -V --offline --max-wait --json --jq --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --marathon)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-credentials)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dcos-auth-credentials)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -71,7 +71,7 @@ impl ExitCode {
             Self::Success => "success (health: the condition holds)",
             Self::Failure => "error, or declined at a prompt",
             Self::Usage => "usage error, or a failed --pre-kill-hook (as zdd.py)",
-            Self::InvalidInput => "invalid input (app JSON, labels, flags)",
+            Self::InvalidInput => "invalid input (app JSON, labels, flags); lint found an error",
             Self::MissingField => "a required field or label is missing",
             Self::MarathonLb => "a marathon-lb endpoint failed",
             Self::Marathon => "a Marathon endpoint failed",

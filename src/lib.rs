@@ -14,6 +14,7 @@ pub mod error;
 pub mod http;
 pub mod jq;
 pub mod lb;
+pub mod lint;
 pub mod marathon;
 pub mod output;
 pub mod plugin;

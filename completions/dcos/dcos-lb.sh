@@ -31,6 +31,7 @@ _dcos_lb() {
         "deploy"
         "deployment"
         "health"
+        "lint"
         "promote"
         "render"
         "rollback"
@@ -323,6 +324,41 @@ _dcos_lb_render() {
         "--token="
         "--url="
         "--validate"
+        "--verbose"
+        "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_lint() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--jq="
+        "--json"
+        "--marathon="
+        "--max-wait="
+        "--offline"
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
         "--verbose"
         "--version"
     )

@@ -9,6 +9,7 @@ pub mod deploy;
 pub mod deployment;
 pub mod health;
 pub mod lb_args;
+pub mod lint;
 pub mod output_args;
 pub mod render;
 pub mod split;
@@ -33,6 +34,7 @@ Examples:
   dcos lb split myapp.json --new-instances 2   send part of the traffic to a canary
   dcos lb status                               deployment groups, colours and LB state
   dcos lb render --group external              the HAProxy config marathon-lb would load
+  dcos lb lint green-myapp.json --offline      what would stop a zero-downtime deploy
   dcos lb health /myapp --wait                 wait until every task is healthy
 
 The dcos CLI runs this plugin as `dcos-lb lb ARGS`; `dcos-lb ARGS` works the same.";
@@ -125,6 +127,8 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Render the HAProxy config marathon-lb would generate.
     Render(render::RenderArgs),
+    /// Check an app JSON for what would stop a zero-downtime deploy.
+    Lint(lint::LintArgs),
     /// Add, show, list, scale and remove Marathon apps.
     #[command(subcommand)]
     App(app::AppCommand),
@@ -153,6 +157,7 @@ pub fn dispatch(ui: &mut Ui, ctx: &Context, command: &Command) -> anyhow::Result
         Command::Rollback(args) => split::cmd_finish(ui, ctx, args, Mode::CompletePrevious),
         Command::Status(args) => status::cmd_status(ui, ctx, args),
         Command::Render(args) => render::cmd_render(ui, ctx, args),
+        Command::Lint(args) => lint::cmd_lint(ui, args),
         Command::App(command) => app::cmd_app(ui, ctx, command),
         Command::Task(command) => task::cmd_task(ui, ctx, command),
         Command::Health(args) => health::cmd_health(ui, ctx, args),

@@ -203,6 +203,20 @@ impl PortField {
     }
 }
 
+/// How many service ports the app JSON declares in the field it uses.
+pub fn service_port_count(app: &Value) -> usize {
+    let pointer = match PortField::of(app) {
+        None => return 0,
+        Some(PortField::ContainerPortMappings) => "/container/portMappings",
+        Some(PortField::DockerPortMappings) => "/container/docker/portMappings",
+        Some(PortField::PortDefinitions) => "/portDefinitions",
+        Some(PortField::Ports) => "/ports",
+    };
+    app.pointer(pointer)
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len)
+}
+
 /// The first service port of an app JSON (0 when it asks Marathon to pick).
 pub fn service_port(app: &Value) -> Option<u32> {
     PortField::of(app).and_then(|f| f.get(app))

@@ -10,6 +10,7 @@ mod drain_proof;
 mod errors;
 mod hooks;
 mod interactive;
+mod lint;
 mod manual;
 mod plugin;
 mod render_cli;

@@ -1,0 +1,210 @@
+//! `dcos lb lint APP.json --offline`: a clean app has no error (exit 0);
+//! each seeded mistake gives its finding and exit 3; `--json` is
+//! machine-readable. No cluster is involved.
+
+use serde_json::{Value, json};
+
+use crate::support::cmd::{Run, TestHome, run};
+
+/// An app that a blue/green deploy takes as is.
+fn clean() -> Value {
+    json!({
+        "id": "/web", "instances": 2, "cmd": "./task_server", "cpus": 0.1, "mem": 32,
+        "labels": {
+            "HAPROXY_DEPLOYMENT_GROUP": "web",
+            "HAPROXY_DEPLOYMENT_ALT_PORT": "10081",
+            "HAPROXY_GROUP": "external"
+        },
+        "portDefinitions": [{"port": 10080, "name": "http"}],
+        "healthChecks": [{
+            "protocol": "MESOS_HTTP", "path": "/health", "portIndex": 0,
+            "gracePeriodSeconds": 5, "intervalSeconds": 1, "timeoutSeconds": 2,
+            "maxConsecutiveFailures": 3
+        }]
+    })
+}
+
+fn lint(app: &Value, extra: &[&str]) -> Run {
+    let home = TestHome::new();
+    let file = home.file("app.json", &app.to_string());
+    let mut args = vec!["lint", file.to_str().expect("utf-8"), "--offline"];
+    args.extend_from_slice(extra);
+    run(home.cmd(&args))
+}
+
+/// The clean app changed by `edit`.
+fn seeded(edit: impl FnOnce(&mut Value)) -> Value {
+    let mut app = clean();
+    edit(&mut app);
+    app
+}
+
+fn stdout_has(r: &Run, needle: &str) {
+    assert!(
+        r.stdout.contains(needle),
+        "{needle:?} missing from stdout:\n{}",
+        r.stdout
+    );
+}
+
+fn labels(app: &mut Value) -> &mut serde_json::Map<String, Value> {
+    app["labels"].as_object_mut().expect("labels")
+}
+
+#[test]
+fn a_clean_app_has_no_error() {
+    let r = lint(&clean(), &[]);
+    assert_eq!(r.code, 0, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    stdout_has(&r, "SEVERITY");
+    stdout_has(&r, "frontend web_10080 and backend web_10080");
+    assert!(!r.stdout.contains("error"), "{}", r.stdout);
+    assert!(r.stderr.contains("0 error(s)"), "{}", r.stderr);
+}
+
+#[test]
+fn each_seeded_mistake_gives_its_finding_and_exit_3() {
+    let cases: Vec<(&str, Value)> = vec![
+        (
+            "the label HAPROXY_DEPLOYMENT_GROUP is missing",
+            seeded(|a| {
+                labels(a).remove("HAPROXY_DEPLOYMENT_GROUP");
+            }),
+        ),
+        (
+            "the label HAPROXY_DEPLOYMENT_ALT_PORT is missing",
+            seeded(|a| {
+                labels(a).remove("HAPROXY_DEPLOYMENT_ALT_PORT");
+            }),
+        ),
+        (
+            "Marathon takes only strings as label values",
+            seeded(|a| a["labels"]["HAPROXY_DEPLOYMENT_ALT_PORT"] = json!(10081)),
+        ),
+        (
+            "not a port number from 1 to 65535",
+            seeded(|a| a["labels"]["HAPROXY_DEPLOYMENT_ALT_PORT"] = json!("70000")),
+        ),
+        (
+            "HAPROXY_DEPLOYMENT_ALT_PORT (10080) is the service port",
+            seeded(|a| a["labels"]["HAPROXY_DEPLOYMENT_ALT_PORT"] = json!("10080")),
+        ),
+        (
+            "the app has 2 service ports",
+            seeded(|a| a["portDefinitions"] = json!([{"port": 10080}, {"port": 10090}])),
+        ),
+        (
+            "the app has no service port",
+            seeded(|a| {
+                a.as_object_mut().expect("app").remove("portDefinitions");
+            }),
+        ),
+        (
+            "the app has no health check",
+            seeded(|a| {
+                a.as_object_mut().expect("app").remove("healthChecks");
+            }),
+        ),
+        (
+            "holds characters HAProxy refuses",
+            seeded(|a| a["labels"]["HAPROXY_DEPLOYMENT_GROUP"] = json!("web shop")),
+        ),
+        (
+            "marathon-lb's render fails",
+            seeded(|a| a["labels"]["HAPROXY_0_BACKEND_WEIGHT"] = json!("heavy")),
+        ),
+        ("the app has no id", seeded(|a| a["id"] = json!("/"))),
+    ];
+    assert!(cases.len() >= 10);
+    for (finding, app) in cases {
+        let r = lint(&app, &[]);
+        assert_eq!(
+            r.code, 3,
+            "{finding}\nstdout: {}\nstderr: {}",
+            r.stdout, r.stderr
+        );
+        stdout_has(&r, finding);
+        stdout_has(&r, "\nerror ");
+        stdout_has(&r, "fix: ");
+    }
+}
+
+#[test]
+fn warnings_alone_exit_0() {
+    let slow = seeded(|a| {
+        labels(a).remove("HAPROXY_GROUP");
+        a["healthChecks"] = json!([{"protocol": "MESOS_HTTP", "path": "/health"}]);
+    });
+    let r = lint(&slow, &[]);
+    assert_eq!(r.code, 0, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    stdout_has(&r, "the label HAPROXY_GROUP is missing");
+    stdout_has(&r, "more than --max-wait 300 s");
+    let r = lint(&slow, &["--max-wait", "480"]);
+    assert!(!r.stdout.contains("--max-wait 300"), "{}", r.stdout);
+}
+
+#[test]
+fn json_gives_machine_readable_findings() {
+    let app = seeded(|a| {
+        labels(a).remove("HAPROXY_DEPLOYMENT_ALT_PORT");
+    });
+    let r = lint(&app, &["--json"]);
+    assert_eq!(r.code, 3, "stderr: {}", r.stderr);
+    let report: Value = serde_json::from_str(&r.stdout).expect("JSON on stdout");
+    assert_eq!(report["errors"], 1, "{report}");
+    assert_eq!(report["offline"], true, "{report}");
+    let first = &report["findings"][0];
+    assert_eq!(first["severity"], "error", "{report}");
+    assert_eq!(first["check"], "labels", "{report}");
+    for key in ["message", "why", "fix"] {
+        assert!(
+            first[key].as_str().is_some_and(|s| !s.is_empty()),
+            "{key}: {report}"
+        );
+    }
+    let r = lint(
+        &clean(),
+        &[
+            "--jq",
+            ".findings[] | select(.check == \"render\") | .severity",
+        ],
+    );
+    assert_eq!((r.code, r.stdout.trim()), (0, "note"), "{}", r.stderr);
+}
+
+#[test]
+fn without_offline_it_says_the_cluster_checks_are_not_built() {
+    let home = TestHome::new();
+    let file = home.file("app.json", &clean().to_string());
+    let r = run(home.cmd(&["lint", file.to_str().expect("utf-8")]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("cluster checks"), "{}", r.stderr);
+    assert!(r.stderr.contains("not built yet"), "{}", r.stderr);
+}
+
+#[test]
+fn a_file_that_is_not_json_is_invalid_input() {
+    let home = TestHome::new();
+    let file = home.file("app.json", "{ not json");
+    let r = run(home.cmd(&["lint", file.to_str().expect("utf-8"), "--offline"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("is not valid JSON"), "{}", r.stderr);
+}
+
+#[test]
+fn the_readme_shows_the_real_output_for_the_example_app() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let home = TestHome::new();
+    let mut cmd = home.cmd(&["lint", "examples/web.json", "--offline"]);
+    cmd.current_dir(root);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let shown = format!(
+        "$ dcos lb lint examples/web.json --offline\n{}{}",
+        r.stdout, r.stderr
+    );
+    assert!(
+        readme.contains(&shown),
+        "README's \"Before you deploy\" should show:\n{shown}"
+    );
+}
