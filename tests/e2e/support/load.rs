@@ -36,6 +36,11 @@ pub struct Counts {
     pub by_app: BTreeMap<String, u64>,
     /// The first few failures.
     pub errors: Vec<String>,
+    /// Connections opened (one per request on the clients without
+    /// keep-alive).
+    pub connections: u64,
+    /// How long the load ran.
+    pub elapsed: Duration,
 }
 
 impl Counts {
@@ -43,6 +48,7 @@ impl Counts {
         self.ok += other.ok;
         self.failed += other.failed;
         self.retried += other.retried;
+        self.connections += other.connections;
         for (k, v) in other.by_app {
             *self.by_app.entry(k).or_default() += v;
         }
@@ -54,6 +60,7 @@ impl Counts {
 pub struct Load {
     stop: Arc<AtomicBool>,
     threads: Vec<JoinHandle<Counts>>,
+    started: Instant,
 }
 
 enum Failure {
@@ -146,7 +153,10 @@ fn client(
             let stream = match conn.take() {
                 Some(s) => s,
                 None => match connect() {
-                    Ok(s) => s,
+                    Ok(s) => {
+                        counts.connections += 1;
+                        s
+                    }
                     Err(e) => break Err(e.to_string()),
                 },
             };
@@ -196,6 +206,7 @@ impl Load {
     /// Starts `threads` clients (even ones keep-alive) for at most `limit`
     /// and `max_requests` requests each.
     pub fn start(addr: SocketAddr, threads: usize, limit: Duration, max_requests: u64) -> Self {
+        let started = Instant::now();
         let stop = Arc::new(AtomicBool::new(false));
         let deadline = Instant::now() + limit;
         let threads = (0..threads)
@@ -204,7 +215,11 @@ impl Load {
                 thread::spawn(move || client(addr, i % 2 == 0, &stop, deadline, max_requests))
             })
             .collect();
-        Self { stop, threads }
+        Self {
+            stop,
+            threads,
+            started,
+        }
     }
 
     /// Stops the clients and sums what they saw.
@@ -221,6 +236,7 @@ impl Load {
                 total.merge(c);
             }
         }
+        total.elapsed = self.started.elapsed();
         total
     }
 }
