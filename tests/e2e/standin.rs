@@ -104,6 +104,9 @@ const POLLS: u32 = 200;
 /// the requests the hazard breaks), as in issue 7's measurement.
 const CLIENTS: usize = 8;
 
+/// Runs of [`POLLS`] getpids polls tried before the hazard counts as gone.
+const ROUNDS: usize = 3;
+
 /// The pause between two polls.
 const POLL_EVERY: Duration = Duration::from_millis(100);
 
@@ -148,16 +151,26 @@ fn polling_getpids_breaks_live_requests_and_polling_the_stats_csv_does_not() {
     );
     let csv = load_while_polling(&h, "/haproxy?stats;csv");
     report("polling the stats CSV", &csv);
-    let pids = load_while_polling(&h, "/_haproxy_getpids");
-    report("polling /_haproxy_getpids", &pids);
-    assert!(csv.ok > 1000 && pids.ok > 1000, "{csv:?} {pids:?}");
+    assert!(csv.ok > 1000, "{csv:?}");
     assert_eq!(
         csv.failed, 0,
         "polling the stats CSV must break nothing: {csv:?}"
     );
-    assert!(
-        pids.failed > 0,
-        "{POLLS} polls of /_haproxy_getpids broke no request: the stand-in no longer forks in a \
-         threaded worker as marathon-lb's does ({pids:?})"
+    // A fork breaks requests by chance, not at every poll (7 broken in a
+    // run of 200 polls here), so up to ROUNDS runs are tried before the
+    // stand-in is called harmless.
+    let mut seen = Vec::new();
+    for _ in 0..ROUNDS {
+        let pids = load_while_polling(&h, "/_haproxy_getpids");
+        report("polling /_haproxy_getpids", &pids);
+        assert!(pids.ok > 1000, "{pids:?}");
+        if pids.failed > 0 {
+            return;
+        }
+        seen.push(pids);
+    }
+    panic!(
+        "{ROUNDS} × {POLLS} polls of /_haproxy_getpids broke no request: the stand-in no longer \
+         forks in a threaded worker as marathon-lb's does ({seen:?})"
     );
 }
