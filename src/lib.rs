@@ -110,9 +110,39 @@ fn init_logging(verbosity: Verbosity, env: &Env, color: bool) {
         .with_env_filter(filter)
         .with_writer(io::stderr)
         .with_ansi(color)
-        .with_target(false)
-        .without_time()
+        .event_format(LogLines(
+            tracing_subscriber::fmt::format()
+                .with_target(false)
+                .without_time(),
+        ))
         .try_init();
+}
+
+/// Log lines as the Ui writes its own: a warning or an error logged where
+/// no Ui is at hand (reading the config, say) reads `warning: …` /
+/// `error: …`; the `-v` logs keep tracing's level column.
+struct LogLines(tracing_subscriber::fmt::format::Format<tracing_subscriber::fmt::format::Full, ()>);
+
+impl<S, N> tracing_subscriber::fmt::FormatEvent<S, N> for LogLines
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    N: for<'a> tracing_subscriber::fmt::FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &tracing_subscriber::fmt::FmtContext<'_, S, N>,
+        mut writer: tracing_subscriber::fmt::format::Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> std::fmt::Result {
+        let label = match *event.metadata().level() {
+            tracing::Level::WARN => "warning",
+            tracing::Level::ERROR => "error",
+            _ => return self.0.format_event(ctx, writer, event),
+        };
+        write!(writer, "{label}: ")?;
+        ctx.field_format().format_fields(writer.by_ref(), event)?;
+        writeln!(writer)
+    }
 }
 
 fn verbosity(cli: &Cli, env: &Env) -> Verbosity {

@@ -159,8 +159,8 @@ fn a_token_others_can_read_is_warned_about_once() {
         .collect();
     assert_eq!(warnings.len(), 1, "{}", r.stderr);
     assert!(
-        warnings[0].contains(&format!(
-            "{} holds the ACS token and other users can read it (mode 0644)",
+        warnings[0].starts_with(&format!(
+            "warning: {} holds the ACS token and other users can read it (mode 0644)",
             file.display()
         )),
         "{}",
