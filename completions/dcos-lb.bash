@@ -724,7 +724,7 @@ _dcos__lb() {
             return 0
             ;;
         dcos__subcmd__lb__subcmd__deploy)
-            opts="-j -i -r -n -c -p -l -d -f -s -w -m -v -q -h -V --json --initial-instances --resume --new-instances --complete-cur --complete-prev --group --marathon-lb --lb-app --dry-run --force --step-delay --max-wait --linear-increase --surge --force-kill-after-max-wait --pre-kill-hook --drain-metric --drain-metric-gauge --drain-metric-jq --drain-proof --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
+            opts="-j -i -r -n -c -p -l -d -f -s -w -m -v -q -h -V --json --initial-instances --resume --new-instances --complete-cur --complete-prev --group --no-lint --marathon-lb --lb-app --dry-run --force --step-delay --max-wait --linear-increase --surge --force-kill-after-max-wait --pre-kill-hook --drain-metric --drain-metric-gauge --drain-metric-jq --drain-proof --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1884,7 +1884,7 @@ _dcos__lb() {
             return 0
             ;;
         dcos__subcmd__lb__subcmd__split)
-            opts="-n -c -p -i -l -d -f -s -w -m -v -q -h -V --new-instances --complete-cur --complete-prev --initial-instances --group --json --marathon-lb --lb-app --dry-run --force --step-delay --max-wait --linear-increase --surge --force-kill-after-max-wait --pre-kill-hook --drain-metric --drain-metric-gauge --drain-metric-jq --drain-proof --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
+            opts="-n -c -p -i -l -d -f -s -w -m -v -q -h -V --new-instances --complete-cur --complete-prev --initial-instances --group --no-lint --json --marathon-lb --lb-app --dry-run --force --step-delay --max-wait --linear-increase --surge --force-kill-after-max-wait --pre-kill-hook --drain-metric --drain-metric-gauge --drain-metric-jq --drain-proof --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -122,6 +122,9 @@ pub struct DeployArgs {
     /// The group, when no app JSON is given (with --resume/--complete-*).
     #[arg(long, value_name = "GROUP")]
     pub group: Option<String>,
+    /// Skip `dcos lb lint`'s offline checks of the app JSON.
+    #[arg(long)]
+    pub no_lint: bool,
     /// Shared deploy flags.
     #[command(flatten)]
     pub run: RunArgs,
@@ -150,6 +153,7 @@ pub fn cmd_deploy(ui: &mut Ui, ctx: &Context, args: &DeployArgs) -> anyhow::Resu
         mode,
         initial_instances: args.initial_instances,
         new_instances: args.new_instances,
+        lint: !args.no_lint,
     };
     run_machine(ui, ctx, &args.run, job, ndjson)
 }
@@ -191,6 +195,42 @@ fn check_hook(hook: &std::path::Path) -> anyhow::Result<()> {
             hook.display()
         ),
     )
+    .into())
+}
+
+/// `dcos lb lint`'s offline checks of a new app, before anything is sent:
+/// an error refuses the deploy (exit 3), a warning is printed once. Only
+/// an app that zdd.py's own validation accepts is linted, so that its
+/// refusals keep zdd.py's messages and exit codes.
+fn lint_before_deploy(ui: &mut Ui, app: &Value, max_wait: u64) -> anyhow::Result<()> {
+    if plan::validate(app).is_err() {
+        return Ok(());
+    }
+    let findings = crate::lint::offline(app, &crate::lint::Options { max_wait });
+    let (errors, others): (Vec<_>, Vec<_>) = findings
+        .iter()
+        .partition(|f| f.severity == crate::lint::Severity::Error);
+    for warning in others
+        .iter()
+        .filter(|f| f.severity == crate::lint::Severity::Warning)
+    {
+        ui.warn(&format!("{} ({})", warning.message, warning.fix));
+    }
+    let Some(first) = errors.first() else {
+        return Ok(());
+    };
+    let all: Vec<String> = errors.iter().map(|f| f.message.clone()).collect();
+    Err(CliError::new(
+        ExitCode::InvalidInput,
+        format!(
+            "the app JSON would not deploy safely: {}; nothing was changed",
+            all.join("; ")
+        ),
+    )
+    .hint(format!(
+        "{}; `dcos lb lint APP.json --offline` explains each finding; --no-lint skips these checks",
+        first.fix
+    ))
     .into())
 }
 
@@ -300,6 +340,8 @@ pub struct Job {
     pub initial_instances: u32,
     /// `--new-instances` (hybrid), 0 for a full deploy.
     pub new_instances: u32,
+    /// Run `dcos lb lint`'s offline checks on a new app first (not `--no-lint`).
+    pub lint: bool,
 }
 
 impl Job {
@@ -311,6 +353,7 @@ impl Job {
             mode,
             initial_instances: 1,
             new_instances: 0,
+            lint: false,
         }
     }
 }
@@ -328,7 +371,11 @@ pub fn run_machine(
         mode,
         initial_instances,
         new_instances,
+        lint,
     } = job;
+    if let (true, Mode::Deploy(app)) = (lint, &mode) {
+        lint_before_deploy(ui, app, args.max_wait)?;
+    }
     if !args.force && !args.dry_run && !ui.can_prompt() {
         return Err(CliError::new(ExitCode::Failure, "refusing to deploy without --force: there is no terminal to confirm on; nothing was changed")
             .hint("add -f/--force to run unattended")

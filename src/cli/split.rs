@@ -45,6 +45,9 @@ pub struct SplitArgs {
     /// The group, when no app JSON is given.
     #[arg(long, value_name = "GROUP")]
     pub group: Option<String>,
+    /// Skip `dcos lb lint`'s offline checks of the app JSON.
+    #[arg(long)]
+    pub no_lint: bool,
     /// Print NDJSON progress events on stdout.
     #[arg(long)]
     pub json: bool,
@@ -132,6 +135,7 @@ pub fn cmd_split(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> anyhow::Result
         mode,
         initial_instances: args.initial_instances,
         new_instances,
+        lint: !args.no_lint,
     };
     run_machine(ui, ctx, &args.run, job, args.json)
 }

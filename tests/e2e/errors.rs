@@ -267,7 +267,9 @@ fn the_request_timeout_bounds_the_request_with_its_retries() {
 #[test]
 fn a_deploy_against_an_unreachable_marathon_stops_at_once() {
     let home = TestHome::new();
-    let app = serde_json::json!({"id": "/web", "labels": {
+    let app = serde_json::json!({"id": "/web", "portDefinitions": [{"port": 10080}],
+        "healthChecks": [{"protocol": "MESOS_HTTP", "path": "/health"}],
+        "labels": {"HAPROXY_GROUP": "external",
         "HAPROXY_DEPLOYMENT_GROUP": "web", "HAPROXY_DEPLOYMENT_ALT_PORT": "10081"}});
     let file = home.file("web.json", &app.to_string());
     let r = run(home.cmd(&[

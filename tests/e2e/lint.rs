@@ -208,3 +208,36 @@ fn the_readme_shows_the_real_output_for_the_example_app() {
         "README's \"Before you deploy\" should show:\n{shown}"
     );
 }
+
+/// `deploy` and `split` run the offline checks before anything is sent:
+/// an app lint finds an error in is refused with exit 3 and no request
+/// reaches Marathon's write endpoints; `--no-lint` skips the checks.
+#[test]
+fn deploy_and_split_refuse_what_lint_finds_before_any_write() {
+    let Some(h) = crate::support::harness::Harness::new(1) else {
+        return;
+    };
+    let path = h.app_file("v1", 1, serde_json::json!({}));
+    let mut app: serde_json::Value = serde_json::from_slice(&fs_err::read(&path).unwrap()).unwrap();
+    app.as_object_mut().unwrap().remove("healthChecks");
+    fs_err::write(&path, app.to_string()).unwrap();
+    for args in [
+        vec!["deploy", path.to_str().unwrap()],
+        vec!["split", path.to_str().unwrap(), "-n", "1"],
+    ] {
+        h.sim.clear_requests();
+        let (code, stderr) = h.run(&args, std::time::Duration::from_secs(30));
+        assert_eq!(code, 3, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("the app JSON would not deploy safely: the app has no health check")
+                && stderr.contains("--no-lint"),
+            "{stderr}"
+        );
+        h.sim.assert_nothing_written();
+    }
+    let (code, stderr) = h.run(
+        &["deploy", path.to_str().unwrap(), "--no-lint", "--dry-run"],
+        std::time::Duration::from_secs(30),
+    );
+    assert_eq!(code, 0, "{stderr}");
+}
