@@ -769,12 +769,14 @@ impl Machine {
         if unbounded.is_empty() {
             return None;
         }
-        let fix = "set hard-stop-after in marathon-lb's HAPROXY_HEAD, give the app a --drain-metric,                    or run HAProxy with nbthread 1";
+        let fix = "set hard-stop-after in marathon-lb's HAPROXY_HEAD, give the app a --drain-metric, \
+                   or run HAProxy with nbthread 1";
         if *auto {
             self.horizons.clear();
             self.proof = Some(DrainProof::Pids);
             let why = format!(
-                "drain proof: pids — no reload horizon exists ({}); asking /_haproxy_getpids once per kill                  as zdd.py does, which forks inside a threaded HAProxy and may break live requests; to avoid it, {fix}",
+                "drain proof: pids — no reload horizon exists ({}); asking /_haproxy_getpids once per kill \
+                 as zdd.py does, which forks inside a threaded HAProxy and may break live requests; to avoid it, {fix}",
                 unbounded.join("; ")
             );
             actions.push(Action::Notify(DeployEvent::DrainProof {

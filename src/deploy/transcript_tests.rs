@@ -1198,6 +1198,11 @@ fn a_tcp_backend_has_no_horizon() {
         "{message}"
     );
     assert!(hint.unwrap_or("").contains("hard-stop-after"), "{hint:?}");
+    assert!(
+        hint.unwrap_or("")
+            .contains("give the app a --drain-metric, or run HAProxy with nbthread 1"),
+        "{hint:?}"
+    );
     assert!(!run.transcript.contains("< Create"), "{}", run.transcript);
 
     let mut world = threaded_world(&tcp);
@@ -1210,6 +1215,12 @@ fn a_tcp_backend_has_no_horizon() {
     );
     assert!(
         run.transcript.contains("drain proof: pids — no reload horizon exists (http://lb1:9090: backend web_10000 is mode tcp"),
+        "{}",
+        run.transcript
+    );
+    assert!(
+        run.transcript
+            .contains("asking /_haproxy_getpids once per kill as zdd.py does"),
         "{}",
         run.transcript
     );
