@@ -54,9 +54,6 @@ pub struct LiveIo {
     pub pre_kill_hook: Option<PathBuf>,
     /// `--drain-metric`.
     pub drain_metric: Option<DrainMetric>,
-    /// Whether each stats read also reads the serving worker (the reload
-    /// horizon needs its uptime).
-    pub read_workers: bool,
     /// HTTP client for the drain metric (the LB client: no credentials).
     pub metric_http: reqwest::blocking::Client,
     resolved: BTreeMap<String, Vec<String>>,
@@ -77,7 +74,6 @@ impl LiveIo {
             group,
             pre_kill_hook: None,
             drain_metric: None,
-            read_workers: false,
             metric_http,
             resolved: BTreeMap::new(),
             last_snapshot: Snapshot::default(),
@@ -176,8 +172,8 @@ impl LiveIo {
                 Ok(s) => Input::Group(s),
                 Err(e) => Input::Failed(failure(&e)),
             },
-            Action::ReadLbStats => {
-                let mut workers: BTreeMap<String, _> = if self.read_workers {
+            Action::ReadLbStats { workers } => {
+                let mut workers: BTreeMap<String, _> = if *workers {
                     self.lb.workers().into_iter().collect()
                 } else {
                     BTreeMap::new()
@@ -194,11 +190,7 @@ impl LiveIo {
                         .collect(),
                 )
             }
-            Action::ReadLbProfiles { configs } => {
-                let profiles = self.lb.profiles(*configs);
-                self.read_workers = profiles.iter().all(|p| p.worker.is_ok()) && *configs;
-                Input::LbProfiles(profiles)
-            }
+            Action::ReadLbProfiles { configs } => Input::LbProfiles(self.lb.profiles(*configs)),
             Action::ReadLbPids => Input::Pids(
                 self.lb
                     .pid_counts()

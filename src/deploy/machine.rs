@@ -130,7 +130,11 @@ pub enum Action {
     /// Read the group's apps with tasks (→ [`Input::Group`]).
     ListGroup,
     /// Read every LB's stats CSV (→ [`Input::Lb`]).
-    ReadLbStats,
+    ReadLbStats {
+        /// Whether to read each LB's serving worker too (the reload
+        /// horizon needs its uptime).
+        workers: bool,
+    },
     /// Read every LB's serving worker and, with `configs`, its running
     /// config, to choose the drain proof (→ [`Input::LbProfiles`]).
     ReadLbProfiles {
@@ -901,6 +905,11 @@ impl Machine {
         (ready, Some(Action::Notify(event)))
     }
 
+    fn read_stats(&mut self) -> Vec<Action> {
+        let workers = matches!(self.proof, Some(DrainProof::Horizon { .. }));
+        self.request(Pending::Stats, Action::ReadLbStats { workers })
+    }
+
     /// Before a kill (or a delete, `tasks` empty): with [`DrainProof::Pids`]
     /// ask every LB for its pids; the other proofs were checked already.
     fn older_workers_check(&mut self, tasks: Vec<String>) -> Vec<Action> {
@@ -1095,7 +1104,7 @@ impl Machine {
                     grower.id, grower.instances
                 )));
             }
-            None => actions.extend(self.request(Pending::Stats, Action::ReadLbStats)),
+            None => actions.extend(self.read_stats()),
             Some(s) if s.instances <= goal.want_shrinker && !goal.delete_shrinker => {
                 actions.push(done(format!(
                     "split in place: {} runs {} instance(s), {} runs {}",
@@ -1105,7 +1114,7 @@ impl Machine {
             Some(s) if s.instances == 0 && s.tasks.is_empty() => {
                 actions.extend(self.confirm_delete());
             }
-            Some(_) => actions.extend(self.request(Pending::Stats, Action::ReadLbStats)),
+            Some(_) => actions.extend(self.read_stats()),
         }
         actions
     }

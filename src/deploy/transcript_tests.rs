@@ -230,7 +230,7 @@ impl World {
     fn answer(&mut self, action: &Action) -> Option<Input> {
         let kind = match action {
             Action::ListGroup => "list",
-            Action::ReadLbStats => "stats",
+            Action::ReadLbStats { .. } => "stats",
             Action::ReadLbPids => "pids",
             Action::ReadLbProfiles { .. } => "profiles",
             Action::CheckDrainMetric { .. } => "metric",
@@ -251,7 +251,7 @@ impl World {
                 self.settle();
                 Input::Group(snapshot)
             }
-            Action::ReadLbStats => Input::Lb(self.stats()),
+            Action::ReadLbStats { .. } => Input::Lb(self.stats()),
             Action::ReadLbProfiles { configs } => Input::LbProfiles(
                 self.lbs
                     .iter()
@@ -445,6 +445,8 @@ fn action_line(action: &Action) -> String {
             app["labels"]
         ),
         Action::Notify(event) => format!("Notify {}", event.line()),
+        Action::ReadLbStats { workers: false } => "ReadLbStats".into(),
+        Action::ReadLbStats { workers: true } => "ReadLbStats with the serving workers".into(),
         Action::Finish(Outcome::DryRun { app, steps }) => format!(
             "Finish DryRun app={} steps={steps:?}",
             app.as_ref()
