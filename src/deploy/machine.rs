@@ -713,38 +713,36 @@ impl Machine {
     /// that a proof that cannot work changes nothing. A dry run only tells
     /// what it would use.
     fn choose_proof(&mut self, profiles: &[LbProfile], now: Instant) -> Vec<Action> {
-        match proof::choose(self.config.drain_proof, self.config.drain_metric, profiles) {
-            Ok((chosen, why)) => {
-                self.proof = Some(chosen.clone());
-                let mut actions = vec![Action::Notify(DeployEvent::DrainProof {
-                    proof: chosen.name().into(),
-                    why,
-                })];
-                actions.extend(self.start(now));
-                actions
-            }
-            Err(e) if self.config.dry_run => {
-                self.proof = Some(DrainProof::Pids);
-                let mut actions = vec![Action::Notify(DeployEvent::DrainProof {
-                    proof: "none".into(),
-                    why: format!(
+        let (chosen, name, why) =
+            match proof::choose(self.config.drain_proof, self.config.drain_metric, profiles) {
+                Ok((chosen, why)) => {
+                    let name = chosen.name();
+                    (chosen, name, why)
+                }
+                Err(e) if self.config.dry_run => (
+                    DrainProof::Pids,
+                    "none",
+                    format!(
                         "drain proof: none could be chosen: {}; {}",
                         e.message, e.hint
                     ),
-                })];
-                actions.extend(self.start(now));
-                actions
-            }
-            Err(e) => vec![finish_stopped(
-                if e.usage {
-                    ExitCode::Usage
-                } else {
-                    ExitCode::MarathonLb
-                },
-                e.message,
-                Some(e.hint),
-            )],
-        }
+                ),
+                Err(e) => {
+                    let code = if e.usage {
+                        ExitCode::Usage
+                    } else {
+                        ExitCode::MarathonLb
+                    };
+                    return vec![finish_stopped(code, e.message, Some(e.hint))];
+                }
+            };
+        self.proof = Some(chosen);
+        let mut actions = vec![Action::Notify(DeployEvent::DrainProof {
+            proof: name.into(),
+            why,
+        })];
+        actions.extend(self.start(now));
+        actions
     }
 
     /// With [`DrainProof::Horizon`]: each LB's horizon for the group's
