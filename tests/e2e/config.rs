@@ -2,7 +2,7 @@
 //! `~/.dcos` / `DCOS_DIR`, the env the dcos CLI injects, and the flags,
 //! checked through the simulator's request log.
 
-use crate::support::cmd::{Run, TestHome, assert_stderr_has, dcos_toml, run};
+use crate::support::cmd::{Run, TestHome, assert_error, assert_stderr_has, dcos_toml, run};
 use crate::support::marathon_sim::{MarathonSim, Recorded, SimConfig};
 
 /// An address nothing listens on.
@@ -43,15 +43,6 @@ fn list(home: &TestHome) -> Run {
 
 fn assert_ok(r: &Run) {
     assert_eq!(r.code, 0, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
-}
-
-fn assert_error(r: &Run, code: i32, message: &str) {
-    assert_eq!(r.code, code, "stderr: {}", r.stderr);
-    assert!(
-        r.stderr.contains(message),
-        "expected {message:?} in:\n{}",
-        r.stderr
-    );
 }
 
 #[test]

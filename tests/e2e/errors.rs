@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::support::cmd::{Run, TestHome, dcos_toml, run, web_app};
+use crate::support::cmd::{TestHome, assert_error, dcos_toml, run, web_app};
 use crate::support::marathon_sim::{Fault, MarathonSim, SimConfig};
 
 fn setup() -> (MarathonSim, TestHome) {
@@ -14,15 +14,6 @@ fn setup() -> (MarathonSim, TestHome) {
     let home = TestHome::new();
     home.cluster("c1", &dcos_toml(&sim.dcos_url(), None, "sim"), false);
     (sim, home)
-}
-
-fn assert_error(r: &Run, code: i32, message: &str) {
-    assert_eq!(r.code, code, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
-    assert!(
-        r.stderr.contains(message),
-        "expected {message:?} in:\n{}",
-        r.stderr
-    );
 }
 
 fn path(p: &std::path::Path) -> &str {

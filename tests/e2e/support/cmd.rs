@@ -88,6 +88,17 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// Asserts that a run failed with `code` and that its stderr holds
+/// `message`, showing its output when not.
+pub fn assert_error(r: &Run, code: i32, message: &str) {
+    assert_eq!(r.code, code, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(message),
+        "expected {message:?} in:\n{}",
+        r.stderr
+    );
+}
+
 /// Asserts that a run's stderr holds `needle`, showing stderr when not.
 pub fn assert_stderr_has(r: &Run, needle: &str) {
     assert!(
