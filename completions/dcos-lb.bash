@@ -1466,12 +1466,28 @@ _dcos__lb() {
             return 0
             ;;
         dcos__subcmd__lb__subcmd__lint)
-            opts="-w -m -v -q -h -V --offline --max-wait --json --jq --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
+            opts="-l -w -m -v -q -h -V --offline --surge --drain-metric --marathon-lb --lb-app --max-wait --json --jq --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --drain-metric)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --marathon-lb)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lb-app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

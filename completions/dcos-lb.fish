@@ -83,7 +83,7 @@ never\t'Never color'"
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s r -l resume -d 'Finish the group\'s deployment in progress'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s c -l complete-cur -d 'Move a hybrid group entirely to the current (new) app'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s p -l complete-prev -d 'Move a hybrid group entirely back to the previous app'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l no-lint -d 'Skip `dcos lb lint`\'s offline checks of the app JSON'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l no-lint -d 'Skip `dcos lb lint`\'s checks of the app JSON and of the ports and deployments in Marathon'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s d -l dry-run -d 'Print the final app JSON and the plan; change nothing'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s f -l force -d 'Do not ask before creating, killing or deleting'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -l surge -d 'Start every new instance at once, then drain and kill old ones'
@@ -121,7 +121,7 @@ always\t'Always color'
 never\t'Never color'"
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s c -l complete-cur -d 'Finish the split: move every instance to the new version (as `promote`)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s p -l complete-prev -d 'Finish the split: move every instance back to the previous version (as `rollback`)'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l no-lint -d 'Skip `dcos lb lint`\'s offline checks of the app JSON'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l no-lint -d 'Skip `dcos lb lint`\'s checks of the app JSON and of the ports and deployments in Marathon'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l json -d 'Print NDJSON progress events on stdout'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s d -l dry-run -d 'Print the final app JSON and the plan; change nothing'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s f -l force -d 'Do not ask before creating, killing or deleting'
@@ -253,6 +253,9 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s v -l verbose 
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s q -l quiet -d 'Only errors on stderr'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand render" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand lint" -l drain-metric -d 'The deploy will prove drain with `--drain-metric` (any value: only whether it is given changes the drain proof)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand lint" -s l -l marathon-lb -d 'marathon-lb URL, e.g. `http://marathon-lb.marathon.mesos:9090`; every IPv4 address of its host is one instance, as zdd.py (repeatable)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand lint" -l lb-app -d 'The marathon-lb app whose tasks (port 9090) are the instances, when neither -l nor `lb.marathon_lb_url` is set; works from a laptop' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand lint" -s w -l max-wait -d 'The `--max-wait` of the deploy, in seconds' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand lint" -l jq -d 'Filter the JSON output with a jq program (implies --json), as gh does' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand lint" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
@@ -265,7 +268,8 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand lint" -l dcos-auth-crede
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand lint" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand lint" -l offline -d 'Only the checks that need no cluster (the others are not built yet)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand lint" -l offline -d 'Only the checks that need no cluster'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand lint" -l surge -d 'The deploy will run with `--surge`: report the capacity it needs'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand lint" -l json -d 'Print JSON instead of a table'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand lint" -l insecure -d 'Do not verify TLS certificates'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand lint" -s v -l verbose -d 'More detail on stderr (-v, -vv)'

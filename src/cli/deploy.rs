@@ -122,7 +122,7 @@ pub struct DeployArgs {
     /// The group, when no app JSON is given (with --resume/--complete-*).
     #[arg(long, value_name = "GROUP")]
     pub group: Option<String>,
-    /// Skip `dcos lb lint`'s offline checks of the app JSON.
+    /// Skip `dcos lb lint`'s checks of the app JSON and of the ports and deployments in Marathon.
     #[arg(long)]
     pub no_lint: bool,
     /// Shared deploy flags.
@@ -198,15 +198,32 @@ fn check_hook(hook: &std::path::Path) -> anyhow::Result<()> {
     .into())
 }
 
-/// `dcos lb lint`'s offline checks of a new app, before anything is sent:
-/// an error refuses the deploy (exit 3), a warning is printed once. Only
-/// an app that zdd.py's own validation accepts is linted, so that its
-/// refusals keep zdd.py's messages and exit codes.
-fn lint_before_deploy(ui: &mut Ui, app: &Value, max_wait: u64) -> anyhow::Result<()> {
+/// `dcos lb lint`'s offline checks of a new app and its cheap cluster
+/// checks (the ports other apps hold, a Marathon deployment on the group:
+/// two reads the deploy makes anyway), before anything is sent: an error
+/// refuses the deploy (exit 3), a warning is printed once. Only an app
+/// that zdd.py's own validation accepts is linted, so that its refusals
+/// keep zdd.py's messages and exit codes. When Marathon cannot be read the
+/// cluster checks are left to the deploy, which reports that itself.
+fn lint_before_deploy(
+    ui: &mut Ui,
+    ctx: &Context,
+    app: &Value,
+    max_wait: u64,
+) -> anyhow::Result<()> {
     if plan::validate(app).is_err() {
         return Ok(());
     }
-    let findings = crate::lint::offline(app, &crate::lint::Options { max_wait });
+    let mut findings = crate::lint::offline(app, &crate::lint::Options { max_wait });
+    if let Ok(marathon) = ctx.marathon() {
+        let query = crate::marathon::client::AppQuery {
+            embed_tasks: true,
+            ..Default::default()
+        };
+        if let (Ok(apps), Ok(deployments)) = (marathon.list_apps(&query), marathon.deployments()) {
+            findings.extend(crate::lint::cluster::marathon(app, &apps, &deployments));
+        }
+    }
     let (errors, others): (Vec<_>, Vec<_>) = findings
         .iter()
         .partition(|f| f.severity == crate::lint::Severity::Error);
@@ -228,7 +245,7 @@ fn lint_before_deploy(ui: &mut Ui, app: &Value, max_wait: u64) -> anyhow::Result
         ),
     )
     .hint(format!(
-        "{}; `dcos lb lint APP.json --offline` explains each finding; --no-lint skips these checks",
+        "{}; `dcos lb lint APP.json` explains each finding; --no-lint skips these checks",
         first.fix
     ))
     .into())
@@ -374,7 +391,7 @@ pub fn run_machine(
         lint,
     } = job;
     if let (true, Mode::Deploy(app)) = (lint, &mode) {
-        lint_before_deploy(ui, app, args.max_wait)?;
+        lint_before_deploy(ui, ctx, app, args.max_wait)?;
     }
     if !args.force && !args.dry_run && !ui.can_prompt() {
         return Err(CliError::new(ExitCode::Failure, "refusing to deploy without --force: there is no terminal to confirm on; nothing was changed")

@@ -1,6 +1,7 @@
 //! `dcos lb lint APP.json`: what in an app JSON would stop or break a
-//! zero-downtime deploy, found before anything is sent. Only the offline
-//! checks exist so far; the cluster checks of issue #10 are still to come.
+//! zero-downtime deploy, found before anything is sent: the offline checks
+//! on the file, then (unless `--offline`) the cluster checks on what
+//! Marathon and every marathon-lb answer, each source read once.
 
 use std::path::PathBuf;
 
@@ -8,20 +9,32 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::cli::deploy::read_app;
+use crate::cli::lb_args::LbArgs;
 use crate::cli::output_args::OutputArgs;
+use crate::context::Context;
 use crate::error::ExitCode;
+use crate::lb::client::LbClient;
+use crate::lint::cluster::{self, Cluster, Intent};
 use crate::lint::{self, Finding, Options, Severity};
+use crate::marathon::client::AppQuery;
 use crate::output::{Table, Ui};
 
 const EXAMPLES: &str = "\
 Examples:
-  dcos lb lint app.json --offline            check the app JSON before `dcos lb deploy app.json`
-  dcos lb lint app.json --offline --json     the findings as JSON
+  dcos lb lint app.json                      check the app JSON and the cluster before `dcos lb deploy app.json`
+  dcos lb lint app.json --offline            only the checks that need no cluster
+  dcos lb lint app.json --json               the findings as JSON
   dcos lb lint app.json --max-wait 600       weigh health checks against deploy --max-wait 600
+  dcos lb lint app.json --surge              add the capacity a --surge deploy needs
 
-Checks the deployment labels, the service port, the health checks against
---max-wait, the names HAProxy will see, and runs the render on the app as the
-deploy would create it. Exit codes: 0 no error, 3 at least one error.";
+Offline: the deployment labels, the service port, the health checks against
+--max-wait, the names HAProxy will see, and the render of the app as the
+deploy would create it. On the cluster: ports other apps hold, a Marathon
+deployment or an unfinished deploy of the group, which marathon-lb serves
+HAPROXY_GROUP, each LB's threads (the drain proof), timeout tunnel and
+hard-stop-after, an LB whose running config is behind Marathon, an LB that
+does not answer. A source that cannot be read is skipped with a note.
+Exit codes: 0 no error, 3 at least one error.";
 
 /// Check an app JSON for what would stop or break a zero-downtime deploy.
 #[derive(Debug, Args)]
@@ -29,9 +42,19 @@ deploy would create it. Exit codes: 0 no error, 3 at least one error.";
 pub struct LintArgs {
     /// The app JSON `dcos lb deploy` would be given.
     pub app: PathBuf,
-    /// Only the checks that need no cluster (the others are not built yet).
+    /// Only the checks that need no cluster.
     #[arg(long)]
     pub offline: bool,
+    /// The deploy will run with `--surge`: report the capacity it needs.
+    #[arg(long)]
+    pub surge: bool,
+    /// The deploy will prove drain with `--drain-metric` (any value: only
+    /// whether it is given changes the drain proof).
+    #[arg(long, value_name = "URL-TEMPLATE")]
+    pub drain_metric: Option<String>,
+    /// Where the marathon-lb instances are, as for deploy.
+    #[command(flatten)]
+    pub lb: LbArgs,
     /// The `--max-wait` of the deploy, in seconds.
     #[arg(short = 'w', long, default_value_t = 300, value_name = "SECONDS", value_parser = crate::cli::deploy::at_least_one::<u64>, allow_negative_numbers = true)]
     pub max_wait: u64,
@@ -45,7 +68,7 @@ pub struct LintArgs {
 struct Report<'a> {
     /// The file linted.
     app: String,
-    /// Whether only the offline checks ran (always, for now).
+    /// Whether only the offline checks ran.
     offline: bool,
     /// Number of findings of severity error.
     errors: usize,
@@ -54,26 +77,28 @@ struct Report<'a> {
 }
 
 /// Runs `dcos lb lint`.
-pub fn cmd_lint(ui: &mut Ui, args: &LintArgs) -> anyhow::Result<ExitCode> {
+pub fn cmd_lint(ui: &mut Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<ExitCode> {
     let format = args.output.format()?;
     let app = read_app(&args.app)?;
-    if !args.offline {
-        ui.info(
-            "note: the cluster checks (marathon-lb groups, ALT_PORT used by another app, LB and \
-             deployment state) are not built yet; only the offline checks ran, as with --offline",
-        );
-    }
-    let findings = lint::offline(
+    let mut findings = lint::offline(
         &app,
         &Options {
             max_wait: args.max_wait,
         },
     );
+    if !args.offline {
+        let intent = Intent {
+            surge: args.surge,
+            drain_metric: args.drain_metric.is_some(),
+        };
+        findings.extend(cluster::cluster(&app, &read_cluster(ctx, &args.lb), intent));
+        findings.sort_by_key(|f| f.severity);
+    }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let errors = count(Severity::Error);
     let report = Report {
         app: args.app.display().to_string(),
-        offline: true,
+        offline: args.offline,
         errors,
         findings: &findings,
     };
@@ -88,6 +113,33 @@ pub fn cmd_lint(ui: &mut Ui, args: &LintArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::Success
     })
+}
+
+/// Reads what the cluster checks judge, each source once; a source that
+/// fails is kept as its error, for a note.
+fn read_cluster(ctx: &Context, lb: &LbArgs) -> Cluster {
+    let marathon = ctx.marathon().map_err(|e| format!("{e:#}"));
+    let query = AppQuery {
+        embed_tasks: true,
+        ..AppQuery::default()
+    };
+    let apps = marathon
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|m| m.list_apps(&query).map_err(|e| e.to_string()));
+    let deployments = marathon
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|m| m.deployments().map_err(|e| e.to_string()));
+    let lbs = lb
+        .instances(ctx)
+        .and_then(|urls| Ok(LbClient::new(ctx.lb_http()?, urls).profiles(true)))
+        .map_err(|e| format!("{e:#}"));
+    Cluster {
+        apps,
+        deployments,
+        lbs,
+    }
 }
 
 fn table(findings: &[Finding]) -> Table {

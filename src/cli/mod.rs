@@ -157,7 +157,7 @@ pub fn dispatch(ui: &mut Ui, ctx: &Context, command: &Command) -> anyhow::Result
         Command::Rollback(args) => split::cmd_finish(ui, ctx, args, Mode::CompletePrevious),
         Command::Status(args) => status::cmd_status(ui, ctx, args),
         Command::Render(args) => render::cmd_render(ui, ctx, args),
-        Command::Lint(args) => lint::cmd_lint(ui, args),
+        Command::Lint(args) => lint::cmd_lint(ui, ctx, args),
         Command::App(command) => app::cmd_app(ui, ctx, command),
         Command::Task(command) => task::cmd_task(ui, ctx, command),
         Command::Health(args) => health::cmd_health(ui, ctx, args),

@@ -45,7 +45,7 @@ pub struct SplitArgs {
     /// The group, when no app JSON is given.
     #[arg(long, value_name = "GROUP")]
     pub group: Option<String>,
-    /// Skip `dcos lb lint`'s offline checks of the app JSON.
+    /// Skip `dcos lb lint`'s checks of the app JSON and of the ports and deployments in Marathon.
     #[arg(long)]
     pub no_lint: bool,
     /// Print NDJSON progress events on stdout.

@@ -1,7 +1,8 @@
-//! `dcos lb lint`'s offline checks: what in an app JSON would stop or break
-//! a zero-downtime deploy, found before anything is sent (pure: no I/O, no
-//! clock). Each check is a small function of the app JSON returning its
-//! [`Finding`]s; [`offline`] runs them all.
+//! `dcos lb lint`: what in an app JSON would stop or break a zero-downtime
+//! deploy, found before anything is sent (pure: no I/O, no clock). Each
+//! offline check here is a small function of the app JSON returning its
+//! [`Finding`]s, and [`offline`] runs them all; the checks that judge what
+//! the cluster answered live in [`cluster`].
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -12,6 +13,8 @@ use serde_json::{Value, json};
 use crate::deploy::plan::{self, BuildOptions};
 use crate::marathon::labels;
 use crate::render::{self, Apps, RenderOptions, Templates};
+
+pub mod cluster;
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -1,10 +1,16 @@
-//! `dcos lb lint APP.json --offline`: a clean app has no error (exit 0);
-//! each seeded mistake gives its finding and exit 3; `--json` is
-//! machine-readable. No cluster is involved.
+//! `dcos lb lint APP.json`: a clean app has no error (exit 0); each seeded
+//! mistake gives its finding and exit 3; `--json` is machine-readable. The
+//! offline tests need no cluster; the cluster tests lint against the
+//! Marathon simulator and a marathon-lb stand-in, and deploy each seeded
+//! mistake to show the same refusal with no write reaching Marathon.
 
 use serde_json::{Value, json};
 
+use std::time::Duration;
+
 use crate::support::cmd::{Run, TestHome, run};
+use crate::support::harness::Harness;
+use crate::support::lb_standin::free_port;
 
 /// An app that a blue/green deploy takes as is.
 fn clean() -> Value {
@@ -171,14 +177,205 @@ fn json_gives_machine_readable_findings() {
     assert_eq!((r.code, r.stdout.trim()), (0, "note"), "{}", r.stderr);
 }
 
+/// Lints `app` against the harness's cluster (no `--offline`).
+fn lint_on(h: &Harness, app: &Value, extra: &[&str]) -> Run {
+    let path = h.home().join("linted.json");
+    fs_err::write(&path, app.to_string()).expect("write app");
+    let mut args = vec!["lint", path.to_str().expect("utf-8")];
+    args.extend_from_slice(extra);
+    let out = h.output(&args);
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A second group beside the harness's: the ports it holds are taken.
+fn another_group(h: &Harness, port: u16, alt: u16) {
+    h.sim.create_app(json!({
+        "id": "/shop", "cmd": "./task_server", "instances": 1, "cpus": 0.1, "mem": 32,
+        "portDefinitions": [{"port": port}],
+        "labels": {"HAPROXY_GROUP": "external", "HAPROXY_DEPLOYMENT_GROUP": "shop",
+                   "HAPROXY_DEPLOYMENT_ALT_PORT": alt.to_string()}
+    }));
+}
+
+/// A group served by one marathon-lb, another group beside it, then v2 of
+/// the group linted: clean, and with each seeded mistake. Every mistake a
+/// deploy can be given is then deployed: refused before any write, by
+/// zdd.py's own check where it has one, else with lint's finding.
 #[test]
-fn without_offline_it_says_the_cluster_checks_are_not_built() {
+fn on_a_cluster_each_seeded_mistake_is_found_and_refused_by_deploy_with_no_write() {
+    let Some(h) = Harness::new(1) else { return };
+    let v1 = h.app_file("v1", 1, json!({}));
+    let (code, stderr) = h.run(
+        &["deploy", v1.to_str().expect("utf-8")],
+        Duration::from_secs(90),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (shop_port, shop_alt) = (free_port(), free_port());
+    another_group(&h, shop_port, shop_alt);
+    h.sim.await_deployments(Duration::from_secs(30));
+    let v2: Value =
+        serde_json::from_slice(&fs_err::read(h.app_file("v2", 1, json!({}))).expect("v2"))
+            .expect("v2 JSON");
+    let clean = lint_on(&h, &v2, &[]);
+    assert_eq!(clean.code, 0, "{}\n{}", clean.stdout, clean.stderr);
+    for note in [
+        "HAPROXY_GROUP external is served by marathon-lb at",
+        "drain proof: horizon",
+        "timeout tunnel 3600s",
+    ] {
+        stdout_has(&clean, note);
+    }
+    assert!(!clean.stdout.contains("\nerror "), "{}", clean.stdout);
+
+    let edit = |f: &dyn Fn(&mut Value)| {
+        let mut app = v2.clone();
+        f(&mut app);
+        app
+    };
+    let label =
+        |key: &'static str, value: Value| move |a: &mut Value| a["labels"][key] = value.clone();
+    let port = v2["portDefinitions"][0]["port"].clone();
+    let zdd = |text: &'static str, code: i32| Some((text, code));
+    // (lint's finding, the edit, what deploy says instead when zdd.py's
+    // own check refuses first, with its exit code)
+    #[allow(clippy::type_complexity)]
+    let cases: Vec<(String, Value, Option<(&str, i32)>)> = vec![
+        (
+            "the label HAPROXY_DEPLOYMENT_GROUP is missing".into(),
+            edit(&|a| {
+                labels(a).remove("HAPROXY_DEPLOYMENT_GROUP");
+            }),
+            zdd("Please define the HAPROXY_DEPLOYMENT_GROUP label", 4),
+        ),
+        (
+            "the label HAPROXY_DEPLOYMENT_ALT_PORT is missing".into(),
+            edit(&|a| {
+                labels(a).remove("HAPROXY_DEPLOYMENT_ALT_PORT");
+            }),
+            zdd("Please define the HAPROXY_DEPLOYMENT_ALT_PORT label", 4),
+        ),
+        (
+            "Marathon takes only strings as label values".into(),
+            edit(&label("HAPROXY_DEPLOYMENT_ALT_PORT", json!(10081))),
+            zdd("Marathon takes only strings as label values", 3),
+        ),
+        (
+            "not a port number from 1 to 65535".into(),
+            edit(&label("HAPROXY_DEPLOYMENT_ALT_PORT", json!("70000"))),
+            zdd("must be a port number from 1 to 65535", 3),
+        ),
+        (
+            format!("HAPROXY_DEPLOYMENT_ALT_PORT ({port}) is the service port"),
+            edit(&label(
+                "HAPROXY_DEPLOYMENT_ALT_PORT",
+                json!(port.to_string()),
+            )),
+            None,
+        ),
+        (
+            "the app has 2 service ports".into(),
+            edit(&|a| a["portDefinitions"] = json!([{"port": port}, {"port": 1}])),
+            None,
+        ),
+        (
+            "the app has no health check".into(),
+            edit(&|a| {
+                a.as_object_mut().expect("app").remove("healthChecks");
+            }),
+            None,
+        ),
+        (
+            "holds characters HAProxy refuses".into(),
+            edit(&label("HAPROXY_DEPLOYMENT_GROUP", json!("web shop"))),
+            None,
+        ),
+        (
+            "marathon-lb's render fails".into(),
+            edit(&label("HAPROXY_0_BACKEND_WEIGHT", json!("heavy"))),
+            None,
+        ),
+        (
+            format!(
+                "HAPROXY_DEPLOYMENT_ALT_PORT {shop_port} is a service port of /shop in Marathon"
+            ),
+            edit(&label(
+                "HAPROXY_DEPLOYMENT_ALT_PORT",
+                json!(shop_port.to_string()),
+            )),
+            None,
+        ),
+        (
+            format!(
+                "HAPROXY_DEPLOYMENT_ALT_PORT {shop_alt} is the HAPROXY_DEPLOYMENT_ALT_PORT of /shop in Marathon"
+            ),
+            edit(&label(
+                "HAPROXY_DEPLOYMENT_ALT_PORT",
+                json!(shop_alt.to_string()),
+            )),
+            None,
+        ),
+        (
+            format!("the service port {shop_port} is a service port of /shop in Marathon"),
+            edit(&|a| a["portDefinitions"][0]["port"] = json!(shop_port)),
+            None,
+        ),
+    ];
+    assert!(cases.len() >= 10);
+    for (finding, app, zdd) in &cases {
+        let linted = lint_on(&h, app, &[]);
+        assert_eq!(
+            linted.code, 3,
+            "{finding}\n{}\n{}",
+            linted.stdout, linted.stderr
+        );
+        stdout_has(&linted, finding);
+        let path = h.home().join("mistake.json");
+        fs_err::write(&path, app.to_string()).expect("write app");
+        h.sim.clear_requests();
+        let (code, stderr) = h.run(
+            &["deploy", path.to_str().expect("utf-8")],
+            Duration::from_secs(30),
+        );
+        let (said, want) = zdd.unwrap_or((finding.as_str(), 3));
+        assert_eq!(code, want, "{finding}: {stderr}");
+        assert!(
+            stderr.contains(said),
+            "{finding}: deploy should say {said:?}:\n{stderr}"
+        );
+        h.sim.assert_nothing_written();
+    }
+
+    let unserved = edit(&label("HAPROXY_GROUP", json!("internal")));
+    let linted = lint_on(&h, &unserved, &["--surge"]);
+    assert_eq!(linted.code, 3, "{}", linted.stderr);
+    stdout_has(
+        &linted,
+        "no marathon-lb serves HAPROXY_GROUP internal; they serve external",
+    );
+    stdout_has(&linted, "--surge runs both colours at full size");
+}
+
+/// A cluster that cannot be reached skips the cluster checks with a note:
+/// lint still gives the offline findings and exits by them.
+#[test]
+fn an_unreachable_cluster_skips_the_cluster_checks_with_a_note() {
     let home = TestHome::new();
     let file = home.file("app.json", &clean().to_string());
-    let r = run(home.cmd(&["lint", file.to_str().expect("utf-8")]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("cluster checks"), "{}", r.stderr);
-    assert!(r.stderr.contains("not built yet"), "{}", r.stderr);
+    let r = run(home.cmd(&[
+        "lint",
+        file.to_str().expect("utf-8"),
+        "-m",
+        "http://127.0.0.1:9",
+        "-l",
+        "http://127.0.0.1:9",
+    ]));
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    stdout_has(&r, "Marathon could not be read");
+    stdout_has(&r, "marathon-lb at http://127.0.0.1:9 does not answer");
 }
 
 #[test]
