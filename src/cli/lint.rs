@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::cli::deploy::read_app;
 use crate::cli::lb_args::LbArgs;
@@ -17,6 +18,7 @@ use crate::lb::client::LbClient;
 use crate::lint::cluster::{self, Cluster, Intent};
 use crate::lint::{self, Finding, Options, Severity};
 use crate::marathon::client::AppQuery;
+use crate::marathon::types::App;
 use crate::output::{Table, Ui};
 
 const EXAMPLES: &str = "\
@@ -123,10 +125,18 @@ fn read_cluster(ctx: &Context, lb: &LbArgs) -> Cluster {
         embed_tasks: true,
         ..AppQuery::default()
     };
-    let apps = marathon
-        .as_ref()
-        .map_err(Clone::clone)
-        .and_then(|m| m.list_apps(&query).map_err(|e| e.to_string()));
+    let raw_apps: Result<Vec<Value>, String> =
+        marathon.as_ref().map_err(Clone::clone).and_then(|m| {
+            let body = m.list_apps_raw(&query).map_err(|e| e.to_string())?;
+            match body.get("apps") {
+                Some(Value::Array(apps)) => Ok(apps.clone()),
+                _ => Err("Marathon's /v2/apps answer has no `apps` list".into()),
+            }
+        });
+    let apps = raw_apps.clone().and_then(|raw| {
+        serde_json::from_value::<Vec<App>>(Value::Array(raw))
+            .map_err(|e| format!("Marathon's /v2/apps answer: {e}"))
+    });
     let deployments = marathon
         .as_ref()
         .map_err(Clone::clone)
@@ -137,6 +147,7 @@ fn read_cluster(ctx: &Context, lb: &LbArgs) -> Cluster {
         .map_err(|e| format!("{e:#}"));
     Cluster {
         apps,
+        raw_apps: raw_apps.unwrap_or_default(),
         deployments,
         lbs,
     }

@@ -4,11 +4,11 @@
 //! A source that could not be read gives a note saying which checks were
 //! skipped, never an error.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use super::{Finding, Severity, group_of};
+use super::{Finding, Severity, group_of, list, new_colour, proxies, render_all};
 use crate::deploy::plan;
 use crate::deploy::proof::{self, ProofChoice};
 use crate::lb::client::LbProfile;
@@ -20,6 +20,9 @@ use crate::marathon::types::{App, Deployment};
 pub struct Cluster {
     /// Marathon's apps with their tasks, or why they could not be read.
     pub apps: Result<Vec<App>, String>,
+    /// The same apps as Marathon's JSON, as marathon-lb reads them (empty
+    /// when they could not be read).
+    pub raw_apps: Vec<Value>,
     /// Marathon's deployments, or why they could not be read.
     pub deployments: Result<Vec<Deployment>, String>,
     /// Every marathon-lb instance as read (worker and running config), or
@@ -48,6 +51,7 @@ pub fn cluster(app: &Value, cluster: &Cluster, intent: Intent) -> Vec<Finding> {
     }
     if let Ok(apps) = &cluster.apps {
         out.extend(hybrid(app, apps));
+        out.extend(render(app, apps, &cluster.raw_apps));
         if intent.surge {
             out.extend(surge_capacity(app, apps));
         }
@@ -505,3 +509,118 @@ pub fn stale(app: &Value, apps: &[App], lbs: &[LbProfile]) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests;
+
+/// Renders what marathon-lb will load once the deploy has run: Marathon's
+/// apps with the group's apps replaced by the new colour, for the app's
+/// `HAPROXY_GROUP`s. A render error, or a port two proxies bind, is an
+/// error. Skipped for a hybrid group ([`hybrid`] says how to finish it)
+/// and for an app the deploy refuses (the offline checks say why).
+pub fn render(app: &Value, apps: &[App], raw_apps: &[Value]) -> Option<Finding> {
+    let group = group_of(app)?;
+    let current = in_group(apps, group);
+    if current.len() > 1 {
+        return None;
+    }
+    let new = new_colour(app, current.first().copied()).ok()?;
+    let others: Vec<Value> = raw_apps
+        .iter()
+        .filter(|a| {
+            !a["labels"][labels::DEPLOYMENT_GROUP]
+                .as_str()
+                .is_some_and(|g| same_group(g, group))
+        })
+        .cloned()
+        .collect();
+    let other_count = others.len();
+    let mut body = others;
+    body.push(new);
+    let mut groups: Vec<String> = groups_of(
+        app.get("labels")
+            .and_then(|l| l.get(labels::GROUP))
+            .and_then(Value::as_str),
+    )
+    .into_iter()
+    .collect();
+    if groups.is_empty() {
+        groups.push("*".into());
+    }
+    let failed = |message: String, fix: String| {
+        Some(Finding::new(
+            Severity::Error,
+            "render",
+            message,
+            "marathon-lb cannot load that config: it keeps its old one for every app, so the new \
+             colour never gets traffic",
+            fix,
+        ))
+    };
+    let cfg = match render_all(&json!({ "apps": body }), groups.clone()) {
+        Ok(cfg) => cfg,
+        Err(e) => {
+            return failed(
+                format!("with Marathon's other apps, marathon-lb's render fails: {e}"),
+                "fix the field or label named in the message (in this app or the one named)".into(),
+            );
+        }
+    };
+    let clashes: Vec<String> = binds(&cfg)
+        .into_iter()
+        .filter(|(_, proxies)| proxies.len() > 1)
+        .map(|(port, proxies)| format!("port {port} is bound by {}", proxies.join(" and ")))
+        .collect();
+    if !clashes.is_empty() {
+        return failed(
+            format!(
+                "with Marathon's other apps, the rendered config binds a port twice: {}",
+                clashes.join("; ")
+            ),
+            "give the app a service port no other frontend binds (HAPROXY_0_PORT or the port \
+             definition)"
+                .into(),
+        );
+    }
+    let (frontends, backends) = (proxies(&cfg, "frontend "), proxies(&cfg, "backend "));
+    Some(Finding::new(
+        Severity::Note,
+        "render",
+        format!(
+            "with Marathon's {other_count} other app(s), marathon-lb --group {} renders frontends \
+             {} and backends {}",
+            groups.join(","),
+            list(&frontends),
+            list(&backends)
+        ),
+        "that is the config each LB serving the group loads once the deploy has finished",
+        "nothing to fix; `dcos lb render --diff` shows it against a running LB",
+    ))
+}
+
+/// The ports each `frontend` and `listen` section of a config binds.
+fn binds(config: &str) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut section: Option<&str> = None;
+    for line in config.lines() {
+        if !line.starts_with(' ') {
+            section = line
+                .strip_prefix("frontend ")
+                .or_else(|| line.strip_prefix("listen "))
+                .map(str::trim);
+            continue;
+        }
+        let (Some(name), Some(address)) = (
+            section,
+            line.trim_start()
+                .strip_prefix("bind ")
+                .and_then(|rest| rest.split_whitespace().next()),
+        ) else {
+            continue;
+        };
+        if let Some((_, port)) = address.rsplit_once(':') {
+            let names = out.entry(port.to_string()).or_default();
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+    }
+    out
+}

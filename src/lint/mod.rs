@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use crate::deploy::plan::{self, BuildOptions};
 use crate::marathon::labels;
+use crate::marathon::types::App;
 use crate::render::{self, Apps, RenderOptions, Templates};
 
 pub mod cluster;
@@ -401,16 +402,16 @@ pub fn names(app: &Value) -> Vec<Finding> {
 /// The agent the stand-in task of [`render_check`] runs on.
 const LINT_HOST: &str = "agent.lint";
 
-/// The app as the deploy's new (first) colour, with one running task per
-/// service port, in a Marathon `/v2/apps` body.
-fn render_input(app: &Value) -> Result<Value, plan::PlanError> {
+/// The app as the deploy would create it after `previous` (the group's
+/// app, if any), with one running task on [`LINT_HOST`] per service port.
+fn new_colour(app: &Value, previous: Option<&App>) -> Result<Value, plan::PlanError> {
     let options = BuildOptions {
         initial_instances: 1,
         new_instances: 0,
         surge: false,
         started_at: "2000-01-01T00:00:00+00:00".into(),
     };
-    let mut new = plan::build_new_app(app, None, &options)?.json;
+    let mut new = plan::build_new_app(app, previous, &options)?.json;
     if let Some(checks) = new.get_mut("healthChecks").and_then(Value::as_array_mut) {
         checks.iter_mut().for_each(with_marathon_defaults);
     }
@@ -425,7 +426,49 @@ fn render_input(app: &Value) -> Result<Value, plan::PlanError> {
         "ipAddresses": [{"ipAddress": "10.0.0.2"}],
         "healthCheckResults": [{"alive": true}],
     }]);
-    Ok(json!({ "apps": [new] }))
+    Ok(new)
+}
+
+/// Renders a `/v2/apps` body as a marathon-lb with `--group` each of
+/// `groups` would. Every task host resolves (to a stand-in address, the
+/// same for the same name), so no app is left out for want of DNS.
+fn render_all(body: &Value, groups: Vec<String>) -> Result<String, render::RenderError> {
+    let opts = RenderOptions {
+        groups,
+        ..RenderOptions::default()
+    };
+    let mut hosts = BTreeMap::from([(LINT_HOST.to_string(), Ipv4Addr::new(10, 0, 0, 1))]);
+    let task_hosts = body["apps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|app| app["tasks"].as_array())
+        .flatten()
+        .filter_map(|task| task["host"].as_str());
+    for host in task_hosts {
+        let next = u32::from(Ipv4Addr::new(10, 0, 0, 2)) + hosts.len() as u32;
+        hosts
+            .entry(host.to_string())
+            .or_insert_with(|| Ipv4Addr::from(next));
+    }
+    let apps = Apps::from_value(body)?;
+    let rendered = render::render(
+        &apps,
+        &opts,
+        &Templates::new(&BTreeMap::new(), &BTreeMap::new()),
+        &hosts,
+    )?;
+    Ok(rendered.haproxy_cfg)
+}
+
+/// The names of the proxies of one kind (`frontend `, `backend `) that
+/// serve apps (not marathon-lb's own `marathon_*`).
+fn proxies(cfg: &str, kind: &str) -> Vec<String> {
+    cfg.lines()
+        .filter_map(|l| l.strip_prefix(kind))
+        .filter(|name| !name.starts_with("marathon_"))
+        .map(str::to_string)
+        .collect()
 }
 
 /// A health check as Marathon returns it to marathon-lb: the timing
@@ -468,35 +511,15 @@ pub fn render_check(app: &Value) -> Option<Finding> {
             "fix the field or label named in the message",
         ))
     };
-    let body = match render_input(app) {
-        Ok(body) => body,
+    let body = match new_colour(app, None) {
+        Ok(new) => json!({ "apps": [new] }),
         Err(e) => return failed(format!("the deploy would refuse the app: {e}")),
     };
-    let opts = RenderOptions {
-        groups: vec!["*".into()],
-        ..RenderOptions::default()
-    };
-    let hosts = BTreeMap::from([(LINT_HOST.to_string(), Ipv4Addr::new(10, 0, 0, 1))]);
-    let rendered = Apps::from_value(&body).and_then(|apps| {
-        render::render(
-            &apps,
-            &opts,
-            &Templates::new(&BTreeMap::new(), &BTreeMap::new()),
-            &hosts,
-        )
-    });
-    let cfg = match rendered {
-        Ok(r) => r.haproxy_cfg,
+    let cfg = match render_all(&body, vec!["*".into()]) {
+        Ok(cfg) => cfg,
         Err(e) => return failed(format!("marathon-lb's render fails: {e}")),
     };
-    let proxies = |kind: &str| -> Vec<String> {
-        cfg.lines()
-            .filter_map(|l| l.strip_prefix(kind))
-            .filter(|name| !name.starts_with("marathon_"))
-            .map(str::to_string)
-            .collect()
-    };
-    let (frontends, backends) = (proxies("frontend "), proxies("backend "));
+    let (frontends, backends) = (proxies(&cfg, "frontend "), proxies(&cfg, "backend "));
     Some(Finding::new(
         Severity::Note,
         "render",

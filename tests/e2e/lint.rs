@@ -226,6 +226,7 @@ fn on_a_cluster_each_seeded_mistake_is_found_and_refused_by_deploy_with_no_write
         "HAPROXY_GROUP external is served by marathon-lb at",
         "drain proof: horizon",
         "timeout tunnel 3600s",
+        "other app(s), marathon-lb --group external renders frontends",
     ] {
         stdout_has(&clean, note);
     }

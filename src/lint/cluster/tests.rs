@@ -13,10 +13,18 @@ use serde_json::{Value, json};
 use super::*;
 use crate::lb::worker::Worker;
 
-fn apps() -> Vec<App> {
+fn raw_apps() -> Vec<Value> {
     let body: Value =
         serde_json::from_str(include_str!("../fixtures/apps.json")).expect("apps fixture");
-    serde_json::from_value(body["apps"].clone()).expect("apps")
+    body["apps"].as_array().expect("apps").clone()
+}
+
+fn apps() -> Vec<App> {
+    typed(&raw_apps())
+}
+
+fn typed(raw: &[Value]) -> Vec<App> {
+    serde_json::from_value(Value::Array(raw.to_vec())).expect("apps")
 }
 
 fn deployments() -> Vec<Deployment> {
@@ -68,6 +76,7 @@ fn messages(findings: &[Finding]) -> Vec<String> {
 fn the_fixture_group_deploys_cleanly() {
     let cluster = Cluster {
         apps: Ok(apps()),
+        raw_apps: raw_apps(),
         deployments: Ok(Vec::new()),
         lbs: Ok(vec![lb(CONFIG, 1)]),
     };
@@ -75,6 +84,8 @@ fn the_fixture_group_deploys_cleanly() {
     assert_eq!(
         messages(&found),
         [
+            "note: with Marathon's 1 other app(s), marathon-lb --group external renders \
+             frontends web_10080 and backends web_10080",
             "note: drain proof: pids — every marathon-lb runs 1 HAProxy thread, so /_haproxy_getpids \
              (which forks) is safe to ask once per kill",
             "warning: marathon-lb at http://10.0.0.9:9090 keeps WebSocket and other upgraded \
@@ -252,6 +263,7 @@ fn a_config_missing_a_healthy_task_is_stale() {
 fn unread_sources_are_skipped_with_a_note() {
     let cluster = Cluster {
         apps: Err("connection refused".into()),
+        raw_apps: Vec::new(),
         deployments: Err("connection refused".into()),
         lbs: Err("no task of /marathon-lb".into()),
     };
@@ -264,4 +276,85 @@ fn unread_sources_are_skipped_with_a_note() {
             .message
             .contains("marathon-lb instances could not be found")
     );
+}
+
+/// An app outside the group, served by `--group external`, with one
+/// running task.
+fn external_app(id: &str, port: u64, labels: Value) -> Value {
+    let mut all = json!({ "HAPROXY_GROUP": "external" });
+    all.as_object_mut()
+        .expect("labels")
+        .extend(labels.as_object().expect("labels").clone());
+    json!({
+        "id": id, "instances": 1, "labels": all,
+        "portDefinitions": [{"port": port}], "ports": [port],
+        "tasks": [{
+            "id": format!("{}.1", id.trim_start_matches('/')), "host": "10.0.0.7",
+            "ports": [31999], "state": "TASK_RUNNING",
+            "startedAt": "2026-11-30T10:00:00.000Z"
+        }]
+    })
+}
+
+#[test]
+fn the_render_with_marathons_apps_names_what_the_deploy_will_produce() {
+    let found = render(&web(), &apps(), &raw_apps());
+    assert_eq!(
+        messages(&found.into_iter().collect::<Vec<_>>()),
+        [
+            "note: with Marathon's 1 other app(s), marathon-lb --group external renders \
+             frontends web_10080 and backends web_10080"
+        ]
+    );
+}
+
+#[test]
+fn a_port_another_apps_frontend_binds_is_a_render_error() {
+    let mut raw = raw_apps();
+    raw.push(external_app(
+        "/legacy",
+        10200,
+        json!({ "HAPROXY_0_PORT": "10080" }),
+    ));
+    assert!(
+        ports_in_use(&web(), &typed(&raw)).is_empty(),
+        "only the render sees a port set by HAPROXY_0_PORT"
+    );
+    let found = render(&web(), &typed(&raw), &raw).expect("a finding");
+    assert_eq!(
+        messages(&[found]),
+        [
+            "error: with Marathon's other apps, the rendered config binds a port twice: \
+             port 10080 is bound by legacy_10080 and web_10080"
+        ]
+    );
+}
+
+#[test]
+fn an_app_marathon_lb_cannot_render_is_a_render_error() {
+    let mut raw = raw_apps();
+    let mut broken = external_app("/broken", 10300, json!({}));
+    broken["tasks"][0]
+        .as_object_mut()
+        .expect("task")
+        .remove("host");
+    raw.push(broken);
+    let found = render(&web(), &typed(&raw), &raw).expect("a finding");
+    assert_eq!(found.severity, Severity::Error, "{found:#?}");
+    assert!(
+        found
+            .message
+            .starts_with("with Marathon's other apps, marathon-lb's render fails:")
+            && found.message.contains("host"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_hybrid_group_is_left_to_the_hybrid_check() {
+    let mut raw = raw_apps();
+    let mut green = raw[0].clone();
+    green["id"] = json!("/web-green");
+    raw.push(green);
+    assert_eq!(render(&web(), &typed(&raw), &raw), None);
 }
