@@ -19,8 +19,9 @@ use crate::support::marathon_sim::Fault;
 const LIMIT: Duration = Duration::from_secs(90);
 
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn deploy_first_then_blue_to_green_and_back_under_load() {
-    let Some(h) = Harness::new(1) else { return };
+    let h = Harness::new(1);
     let v1 = h.app_file("v1", 3, json!({}));
     let (code, _) = h.run(&["deploy", v1.to_str().unwrap()], LIMIT);
     assert_eq!(code, 0);
@@ -56,8 +57,9 @@ fn deploy_first_then_blue_to_green_and_back_under_load() {
 }
 
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn ctrl_c_in_the_middle_then_resume_under_load() {
-    let Some(h) = Harness::new(1) else { return };
+    let h = Harness::new(1);
     let v1 = h.app_file("v1", 3, json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
     let load = h.load();
@@ -85,8 +87,9 @@ fn ctrl_c_in_the_middle_then_resume_under_load() {
 }
 
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn marathon_500s_and_409s_in_the_middle_are_retried() {
-    let Some(h) = Harness::new(2) else { return };
+    let h = Harness::new(2);
     let v1 = h.app_file("v1", 3, json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
     let load = h.load();
@@ -107,8 +110,9 @@ fn marathon_500s_and_409s_in_the_middle_are_retried() {
 }
 
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn an_app_that_never_gets_healthy_stops_the_deploy_and_leaves_the_old_app() {
-    let Some(h) = Harness::new(1) else { return };
+    let h = Harness::new(1);
     let v1 = h.app_file("v1", 2, json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
     let load = h.load();
@@ -126,8 +130,9 @@ fn an_app_that_never_gets_healthy_stops_the_deploy_and_leaves_the_old_app() {
 }
 
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn an_lb_that_stops_answering_blocks_every_kill() {
-    let Some(h) = Harness::new(2) else { return };
+    let h = Harness::new(2);
     let v1 = h.app_file("v1", 2, json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
     h.lbs[1].freeze();
@@ -146,8 +151,9 @@ fn an_lb_that_stops_answering_blocks_every_kill() {
 /// On a terminal, progress is a panel redrawn in place (phase, both apps,
 /// every LB); step lines print above it. `script` provides the terminal.
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn a_terminal_gets_the_redrawn_progress_panel() {
-    let Some(h) = Harness::new(1) else { return };
+    let h = Harness::new(1);
     let v1 = h.app_file("v1", 2, json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
     let v2 = h.app_file("v2", 2, json!({}));
@@ -189,8 +195,9 @@ fn a_terminal_gets_the_redrawn_progress_panel() {
 /// first one's create ("existing deployment in progress", exit 2) or before
 /// it (Marathon's 409 on its own create shows the other run's app, exit 7).
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn two_deploys_of_one_group_at_once_exactly_one_proceeds() {
-    let Some(h) = Harness::new(1) else { return };
+    let h = Harness::new(1);
     let v1 = h.app_file("v1", 2, json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
     let load = h.load();
@@ -220,8 +227,9 @@ fn two_deploys_of_one_group_at_once_exactly_one_proceeds() {
 /// the test reports them beside the reloads the deploy caused, the figure
 /// the deploy keeps low.
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn keep_alive_clients_and_the_reloads_of_a_deploy_are_reported() {
-    let Some(h) = Harness::new(1) else { return };
+    let h = Harness::new(1);
     let v1 = h.app_file("v1", 3, json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
     let before = h.lbs[0].reloads();

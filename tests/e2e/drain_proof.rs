@@ -45,10 +45,9 @@ fn blue_green_under_load(h: &Harness, what: &str) -> (String, Counts) {
 }
 
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn one_haproxy_thread_makes_auto_ask_pids_and_no_request_fails() {
-    let Some(mut h) = Harness::with_lb_threads(1, 1) else {
-        return;
-    };
+    let mut h = Harness::with_lb_threads(1, 1);
     h.drain_by(&[]);
     let (stderr, counts) = blue_green_under_load(&h, "pids on 1 thread");
     assert!(
@@ -61,8 +60,9 @@ fn one_haproxy_thread_makes_auto_ask_pids_and_no_request_fails() {
 }
 
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn threaded_haproxy_makes_auto_wait_out_the_reload_horizon_without_forking() {
-    let Some(mut h) = Harness::new(1) else { return };
+    let mut h = Harness::new(1);
     h.drain_by(&[]);
     let v1 = http_app(&h, "v1", 2);
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
@@ -94,8 +94,9 @@ fn threaded_haproxy_makes_auto_wait_out_the_reload_horizon_without_forking() {
 }
 
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn the_drain_metric_proves_drain_without_forking() {
-    let Some(h) = Harness::new(1) else { return };
+    let h = Harness::new(1);
     let (stderr, counts) = blue_green_under_load(&h, "metric");
     assert!(stderr.contains("drain proof: metric"), "{stderr}");
     assert_eq!(
@@ -110,8 +111,9 @@ fn the_drain_metric_proves_drain_without_forking() {
 /// A `mode tcp` app on threaded HAProxy has no horizon: `--drain-proof
 /// horizon` refuses before anything is written.
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn an_explicit_horizon_for_a_tcp_backend_changes_nothing() {
-    let Some(mut h) = Harness::new(1) else { return };
+    let mut h = Harness::new(1);
     h.drain_by(&["--drain-proof", "horizon"]);
     let v1 = h.app_file("v1", 1, json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);

@@ -68,8 +68,9 @@ fn script(h: &Harness, name: &str, body: &str) -> PathBuf {
 /// than being killed one by one (each such kill would make the old app the
 /// one marathon-lb calls new).
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn a_busy_drain_metric_holds_the_kill_until_it_reads_zero() {
-    let Some(mut h) = Harness::new(1) else { return };
+    let mut h = Harness::new(1);
     let metric = "http://{host}:{port}/metrics";
     h.drain_by(&[
         "--drain-metric",
@@ -131,8 +132,9 @@ fn a_busy_drain_metric_holds_the_kill_until_it_reads_zero() {
 }
 
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn the_pre_kill_hook_gets_zdds_arguments_and_a_failing_one_stops_resumable() {
-    let Some(h) = Harness::new(1) else { return };
+    let h = Harness::new(1);
     let v1 = h.app_file("v1", 3, json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
     let blue = task_ids(&h, "/web-blue");

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::support::cmd::{TestHome, dcos_toml, run};
 use crate::support::marathon_sim::{MarathonSim, Recorded, SimConfig};
-use crate::support::tmux::{self, Finished, Pty};
+use crate::support::tmux::{Finished, Pty};
 
 /// The token the cluster accepts.
 const GOOD_TOKEN: &str = "good";
@@ -79,11 +79,6 @@ struct Expired {
 }
 
 impl Expired {
-    /// `None` (skip) when tmux is missing outside CI.
-    fn on_a_terminal() -> Option<Self> {
-        tmux::available().then(Self::new)
-    }
-
     fn new() -> Self {
         let sim = sim();
         let home = home_with_token(&sim, EXPIRED_TOKEN);
@@ -124,10 +119,9 @@ fn log_in(pty: &Pty, user: &str, password: &str) {
 }
 
 #[test]
+#[cfg_attr(missing_tmux, ignore = "needs tmux: apt-get install -y tmux")]
 fn a_401_on_a_terminal_logs_in_with_a_hidden_password_for_this_run_only() {
-    let Some(expired) = Expired::on_a_terminal() else {
-        return;
-    };
+    let expired = Expired::new();
     let Expired { sim, home } = &expired;
     let before = tree(&home.dcos_dir());
     let end = expired.run_with_login(&["app", "list"], None, PASSWORD);
@@ -177,10 +171,9 @@ fn a_401_on_a_terminal_logs_in_with_a_hidden_password_for_this_run_only() {
 }
 
 #[test]
+#[cfg_attr(missing_tmux, ignore = "needs tmux: apt-get install -y tmux")]
 fn prompts_go_to_the_terminal_and_results_to_redirected_stdout() {
-    let Some(expired) = Expired::on_a_terminal() else {
-        return;
-    };
+    let expired = Expired::new();
     let out = home_dir(&expired.home).join("apps.json");
     let end = expired.run_with_login(&["app", "list", "--json"], Some(&out), PASSWORD);
     assert_eq!(end.code, 0, "{}", end.screen);
@@ -195,10 +188,9 @@ fn prompts_go_to_the_terminal_and_results_to_redirected_stdout() {
 }
 
 #[test]
+#[cfg_attr(missing_tmux, ignore = "needs tmux: apt-get install -y tmux")]
 fn a_wrong_password_is_a_clear_auth_error() {
-    let Some(expired) = Expired::on_a_terminal() else {
-        return;
-    };
+    let expired = Expired::new();
     let end = expired.run_with_login(&["app", "list"], None, "wrong-guess");
     end.assert_error(
         11,
@@ -215,10 +207,9 @@ fn a_wrong_password_is_a_clear_auth_error() {
 }
 
 #[test]
+#[cfg_attr(missing_tmux, ignore = "needs tmux: apt-get install -y tmux")]
 fn an_empty_user_name_or_ctrl_d_skips_the_login() {
-    let Some(expired) = Expired::on_a_terminal() else {
-        return;
-    };
+    let expired = Expired::new();
     for key in ["Enter", "C-d"] {
         let pty = Pty::run(&home_dir(&expired.home), &["app", "list"], None);
         pty.wait_for("Username:");
@@ -260,10 +251,8 @@ fn deleted_paths(sim: &MarathonSim) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(missing_tmux, ignore = "needs tmux: apt-get install -y tmux")]
 fn app_remove_asks_on_a_terminal_unless_yes() {
-    if !tmux::available() {
-        return;
-    }
     let sim = sim();
     for id in ["/x", "/y"] {
         sim.create_app(json!({"id": id, "cmd": "sleep 1000", "instances": 0}));
@@ -310,10 +299,9 @@ fn app_remove_asks_on_a_terminal_unless_yes() {
 }
 
 #[test]
+#[cfg_attr(missing_tmux, ignore = "needs tmux: apt-get install -y tmux")]
 fn login_then_confirmation_in_one_run_deletes_with_the_new_token() {
-    let Some(expired) = Expired::on_a_terminal() else {
-        return;
-    };
+    let expired = Expired::new();
     let pty = Pty::run(
         &home_dir(&expired.home),
         &["app", "remove", "/listed"],
@@ -341,10 +329,9 @@ fn login_then_confirmation_in_one_run_deletes_with_the_new_token() {
 }
 
 #[test]
+#[cfg_attr(missing_tmux, ignore = "needs tmux: apt-get install -y tmux")]
 fn ctrl_c_at_the_password_prompt_restores_the_terminal() {
-    let Some(expired) = Expired::on_a_terminal() else {
-        return;
-    };
+    let expired = Expired::new();
     let pty = Pty::run(&home_dir(&expired.home), &["app", "list"], None);
     pty.wait_for("Username:");
     pty.type_line(USER);

@@ -9,20 +9,24 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::support::cmd::{TestHome, run};
-use crate::support::conformance;
+use crate::support::{component, conformance};
 
 fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("read json")).expect("parse json")
 }
 
 #[test]
+#[cfg_attr(
+    missing_conformance,
+    ignore = "needs the conformance data at ../shared/conformance (or DCOS_LB_CONFORMANCE_DIR)"
+)]
 fn every_conformance_case_renders_identically_through_the_binary() {
-    let root = conformance::root();
+    let root = component::conformance();
     let home = TestHome::new();
-    let dirs = conformance::case_dirs(root.as_deref());
+    let dirs = conformance::case_dirs(Some(root));
     let own = conformance::case_dirs(None).len();
     assert!(
-        own > 0 && (root.is_none() || dirs.len() >= 138 + own),
+        own > 0 && dirs.len() >= 138 + own,
         "expected the 138 shared conformance cases and the {own} of tests/conformance, found {}",
         dirs.len()
     );
@@ -108,6 +112,7 @@ fn write_apps(home: &TestHome) -> PathBuf {
 }
 
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn validate_runs_real_haproxy_and_output_writes_files() {
     let home = TestHome::new();
     let apps = write_apps(&home);
@@ -143,6 +148,7 @@ fn validate_runs_real_haproxy_and_output_writes_files() {
 }
 
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn validate_explains_directives_removed_in_haproxy_2_1() {
     let home = TestHome::new();
     let apps = home.file(

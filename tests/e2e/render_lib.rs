@@ -15,7 +15,7 @@ use dcos_lb::render::{
 };
 use serde_json::Value;
 
-use crate::support::conformance;
+use crate::support::{component, conformance};
 
 /// One conformance case prepared for rendering.
 struct Case {
@@ -195,8 +195,12 @@ fn compare(
 }
 
 #[test]
+#[cfg_attr(
+    missing_conformance,
+    ignore = "needs the conformance data at ../shared/conformance (or DCOS_LB_CONFORMANCE_DIR)"
+)]
 fn conformance_cases_render_byte_identical() {
-    let cases = cases(conformance::root().as_deref());
+    let cases = cases(Some(component::conformance()));
     let mut failures = Vec::new();
     for case in &cases {
         match (run_case(case), case.expect_error) {
@@ -248,10 +252,12 @@ fn conformance_cases_render_byte_identical() {
 }
 
 #[test]
+#[cfg_attr(
+    missing_conformance,
+    ignore = "needs the conformance data at ../shared/conformance (or DCOS_LB_CONFORMANCE_DIR)"
+)]
 fn server_id_vectors() {
-    let Some(root) = conformance::root() else {
-        return;
-    };
+    let root = component::conformance();
     let v = read_json(&root.join("server-id-vectors.json"));
     let singles = v["singles"].as_array().expect("singles");
     for s in singles {
@@ -286,28 +292,23 @@ fn server_id_vectors() {
 }
 
 #[test]
+#[cfg_attr(
+    any(missing_conformance, missing_haproxy),
+    ignore = "needs the conformance data at ../shared/conformance and haproxy: apt-get install -y haproxy"
+)]
 fn rendered_configs_pass_haproxy_check() {
-    let Some(root) = conformance::root() else {
-        return;
-    };
-    let Some(haproxy) = validate::haproxy_binary() else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "haproxy is not installed (CI=true)"
-        );
-        println!("note: haproxy not installed; skipped");
-        return;
-    };
+    let root = component::conformance();
+    let haproxy = component::haproxy();
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut accepted = 0;
     let mut rejected_as_expected = 0;
     let mut failures = Vec::new();
-    for case in cases(Some(&root)) {
+    for case in cases(Some(root)) {
         let Ok(out) = run_case(&case) else { continue };
         let cfg = validate::prepare_standins(&out.haproxy_cfg, tmp.path()).expect("stand-ins");
         let cfg_path = tmp.path().join(format!("{}.cfg", case.name));
         fs::write(&cfg_path, &cfg).expect("write cfg");
-        let result = Command::new(&haproxy)
+        let result = Command::new(haproxy)
             .arg("-c")
             .arg("-f")
             .arg(&cfg_path)

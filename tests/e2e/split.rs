@@ -14,8 +14,9 @@ use crate::support::harness::{Harness, owned, report};
 const LIMIT: Duration = Duration::from_secs(90);
 
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn split_two_then_three_then_promote_under_load() {
-    let Some(h) = Harness::new(1) else { return };
+    let h = Harness::new(1);
     let v1 = h.app_file("v1", 4, json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
     let load = h.load();
@@ -50,8 +51,9 @@ fn split_two_then_three_then_promote_under_load() {
 }
 
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn split_then_rollback_under_load() {
-    let Some(h) = Harness::new(1) else { return };
+    let h = Harness::new(1);
     let v1 = h.app_file("v1", 3, json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
     let load = h.load();
@@ -69,8 +71,9 @@ fn split_then_rollback_under_load() {
 }
 
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn split_finished_with_zdd_spelling_complete_cur_under_load() {
-    let Some(h) = Harness::new(1) else { return };
+    let h = Harness::new(1);
     let v1 = h.app_file("v1", 3, json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
     let load = h.load();

@@ -7,7 +7,7 @@ use reqwest::blocking::Client;
 use serde_json::json;
 
 use crate::support::harness::{Harness, report};
-use crate::support::lb_standin::{LbStandin, free_port, haproxy_available};
+use crate::support::lb_standin::{LbStandin, free_port};
 use crate::support::load::{Counts, Load};
 use crate::support::marathon_sim::{MarathonSim, SimConfig};
 
@@ -30,10 +30,8 @@ const CONVERGE: Duration = Duration::from_secs(2 * 10);
 /// HAProxy running the config of Marathon's last state, as
 /// `/_haproxy_getconfig` (the config the worker loaded) shows.
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn haproxy_ends_on_the_latest_config_when_changes_outpace_reloads() {
-    if !haproxy_available() {
-        return;
-    }
     let sim = MarathonSim::start(SimConfig {
         time_scale: 0.1,
         ..SimConfig::default()
@@ -135,8 +133,9 @@ fn load_while_polling(h: &Harness, path: &str) -> Counts {
 /// none. If the stand-in drifts back to a getpids that does not fork, or
 /// to one thread, this test fails.
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn polling_getpids_breaks_live_requests_and_polling_the_stats_csv_does_not() {
-    let Some(h) = Harness::new(1) else { return };
+    let h = Harness::new(1);
     let v1 = h.app_file("v1", 3, json!({}));
     let (code, _) = h.run(&["deploy", v1.to_str().unwrap()], LIMIT);
     assert_eq!(code, 0);

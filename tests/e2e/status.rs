@@ -62,8 +62,9 @@ fn apps(group: &Value) -> Vec<Value> {
 }
 
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn status_in_steady_and_hybrid_phases_with_two_real_haproxies() {
-    let Some(h) = Harness::new(2) else { return };
+    let h = Harness::new(2);
     let v1 = h.app_file("v1", 4, json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
     h.sim.create_app(json!({
@@ -207,8 +208,9 @@ fn status_in_steady_and_hybrid_phases_with_two_real_haproxies() {
 /// A deploy stopped by its pre-kill hook leaves a drained old task: the
 /// group is stuck, and every LB shows that server MAINT with no session.
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn status_of_a_stuck_group_shows_the_drained_server_and_watch_is_bounded() {
-    let Some(h) = Harness::new(1) else { return };
+    let h = Harness::new(1);
     let v1 = h.app_file("v1", 3, json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
     let v2 = h.app_file("v2", 3, json!({}));
@@ -278,8 +280,9 @@ fn status_of_a_stuck_group_shows_the_drained_server_and_watch_is_bounded() {
 /// A group no app belongs to is an error that says so (a typo must not look
 /// like an empty, healthy group).
 #[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn status_of_a_group_no_app_has_fails_and_names_it() {
-    let Some(h) = Harness::new(1) else { return };
+    let h = Harness::new(1);
     let output = h.output(&["status", "no-such-group"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");

@@ -4,7 +4,7 @@
 
 use crate::support::cmd::{Run, TestHome, run};
 use crate::support::marathon_sim::{MarathonSim, SimConfig};
-use crate::support::tls::{self, SelfSigned, TlsFront};
+use crate::support::tls::{SelfSigned, TlsFront};
 
 /// The SAN of a certificate valid for the front's host names.
 const LOCAL_SAN: &str = "DNS:localhost,IP:127.0.0.1";
@@ -18,29 +18,27 @@ struct Served {
     home: TestHome,
 }
 
-fn served() -> Option<Served> {
-    if !tls::available() {
-        return None;
-    }
+fn served() -> Served {
     let sim = MarathonSim::start(SimConfig::default());
     let cert = SelfSigned::new("localhost", LOCAL_SAN);
     let front = TlsFront::start(&cert, &sim.url());
-    Some(Served {
+    Served {
         sim,
         cert,
         front,
         home: TestHome::new(),
-    })
+    }
 }
 
 #[test]
+#[cfg_attr(
+    any(missing_openssl, missing_haproxy),
+    ignore = "needs openssl and haproxy: apt-get install -y openssl haproxy"
+)]
 fn a_refused_certificate_prints_our_error_and_no_log_line() {
-    let Some(Served {
+    let Served {
         sim, front, home, ..
-    }) = served()
-    else {
-        return;
-    };
+    } = served();
     let r = list(&home, &front.url("localhost"), &[], &[]);
     assert_refused(&r, "no CA file");
     assert!(
@@ -77,16 +75,17 @@ fn assert_refused(r: &Run, what: &str) {
 }
 
 #[test]
+#[cfg_attr(
+    any(missing_openssl, missing_haproxy),
+    ignore = "needs openssl and haproxy: apt-get install -y openssl haproxy"
+)]
 fn a_self_signed_certificate_given_as_its_own_ca_is_accepted() {
-    let Some(Served {
+    let Served {
         sim,
         cert,
         front,
         home,
-    }) = served()
-    else {
-        return;
-    };
+    } = served();
     let ca = cert.cert().display().to_string();
     for host in ["localhost", "127.0.0.1"] {
         let url = front.url(host);
@@ -111,13 +110,14 @@ fn a_self_signed_certificate_given_as_its_own_ca_is_accepted() {
 }
 
 #[test]
+#[cfg_attr(
+    any(missing_openssl, missing_haproxy),
+    ignore = "needs openssl and haproxy: apt-get install -y openssl haproxy"
+)]
 fn another_certificate_or_another_host_name_is_still_refused() {
-    let Some(Served {
+    let Served {
         sim, front, home, ..
-    }) = served()
-    else {
-        return;
-    };
+    } = served();
     let other = SelfSigned::new("localhost", LOCAL_SAN);
     let other_ca = other.cert().display().to_string();
     let r = list(

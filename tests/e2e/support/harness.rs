@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::support::lb_standin::{LbStandin, free_port, haproxy_available};
+use crate::support::lb_standin::{LbStandin, free_port};
 use crate::support::load::{Counts, Load};
 use crate::support::marathon_sim::{MarathonSim, SimConfig};
 
@@ -64,26 +64,22 @@ impl Harness {
             .extend(flags.iter().map(|f| f.to_string()));
     }
 
-    /// A world whose app durations run 10 times faster than written;
-    /// None without HAProxy (outside CI).
-    pub fn new(lb_count: usize) -> Option<Self> {
+    /// A world whose app durations run 10 times faster than written.
+    pub fn new(lb_count: usize) -> Self {
         Self::with_time_scale(lb_count, 0.1)
     }
 
     /// A world whose app durations are multiplied by `time_scale`.
-    pub fn with_time_scale(lb_count: usize, time_scale: f64) -> Option<Self> {
+    pub fn with_time_scale(lb_count: usize, time_scale: f64) -> Self {
         Self::build(lb_count, time_scale, None)
     }
 
     /// [`Self::new`] with HAProxy at `threads` threads (`nbthread`).
-    pub fn with_lb_threads(lb_count: usize, threads: u32) -> Option<Self> {
+    pub fn with_lb_threads(lb_count: usize, threads: u32) -> Self {
         Self::build(lb_count, 0.1, Some(threads))
     }
 
-    fn build(lb_count: usize, time_scale: f64, threads: Option<u32>) -> Option<Self> {
-        if !haproxy_available() {
-            return None;
-        }
+    fn build(lb_count: usize, time_scale: f64, threads: Option<u32>) -> Self {
         let sim = MarathonSim::start(SimConfig {
             time_scale,
             ..SimConfig::default()
@@ -92,7 +88,7 @@ impl Harness {
             .map(|_| LbStandin::start_with_threads(&sim.url(), threads))
             .collect();
         let port = free_port();
-        Some(Self {
+        Self {
             sim,
             lbs,
             port,
@@ -104,7 +100,7 @@ impl Harness {
                 .map(|f| f.to_string())
                 .collect(),
             home: tempfile::tempdir().unwrap(),
-        })
+        }
     }
 
     /// Writes the app JSON of `version` and returns its path.

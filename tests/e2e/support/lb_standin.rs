@@ -51,7 +51,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use dcos_lb::render::{self, Apps, NoResolver, RenderOptions, Templates};
 
-const HAPROXY: &str = "/usr/sbin/haproxy";
+use crate::support::component;
 
 /// How long one reload may take before the stand-in signals again: the
 /// master re-executes and parses a config of a few dozen lines, which takes
@@ -88,16 +88,6 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-/// Whether HAProxy is installed (a CI run without it must fail, not skip).
-pub fn haproxy_available() -> bool {
-    let present = Path::new(HAPROXY).exists();
-    assert!(
-        present || std::env::var("CI").is_err(),
-        "{HAPROXY} is required with CI=true"
-    );
-    present
 }
 
 /// The Lua files the head loads, under marathon-lb's file names.
@@ -243,7 +233,7 @@ impl LbStandin {
         let child = Command::new("sh")
             .arg("-c")
             .arg("ulimit -n \"$(ulimit -H -n)\" && exec \"$0\" \"$@\"")
-            .arg(HAPROXY)
+            .arg(component::haproxy())
             .args(["-W", "-f"])
             .arg(&cfg_path)
             .arg("-p")

@@ -1,6 +1,7 @@
 //! Test support shared by the end-to-end tests.
 
 pub mod cmd;
+pub mod component;
 pub mod conformance;
 pub mod harness;
 pub mod lb_standin;

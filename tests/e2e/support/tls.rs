@@ -9,25 +9,13 @@ use std::time::Duration;
 
 use tempfile::TempDir;
 
-use crate::support::lb_standin::{free_port, haproxy_available};
+use crate::support::component;
+use crate::support::lb_standin::free_port;
 use crate::support::marathon_sim::wait_until;
 
 /// How long HAProxy may take to listen: it parses a ten-line config and
 /// loads one key; five seconds leave room for a loaded 2-core machine.
 const LISTEN_WAIT: Duration = Duration::from_secs(5);
-
-/// Whether openssl and HAProxy can be used; `false` (skip) only outside CI.
-pub fn available() -> bool {
-    let openssl = Command::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        openssl || std::env::var("CI").as_deref() != Ok("true"),
-        "openssl is missing (CI=true): the TLS tests make their certificates with it"
-    );
-    openssl && haproxy_available()
-}
 
 /// A self-signed certificate and its key, in a private directory.
 pub struct SelfSigned {
@@ -39,7 +27,7 @@ impl SelfSigned {
     /// (`DNS:localhost,IP:127.0.0.1`).
     pub fn new(cn: &str, san: &str) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let status = Command::new("openssl")
+        let status = Command::new(component::openssl())
             .args([
                 "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
             ])
@@ -101,7 +89,7 @@ impl TlsFront {
             ),
         )
         .expect("write tls.cfg");
-        let child = Command::new("/usr/sbin/haproxy")
+        let child = Command::new(component::haproxy())
             .arg("-db")
             .arg("-f")
             .arg(&cfg)

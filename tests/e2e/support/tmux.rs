@@ -2,7 +2,6 @@
 //! private tmux server (its own socket and config in a temporary directory,
 //! killed on drop) as `sh -c 'dcos-lb …; echo EXIT=$? ECHO=on|off'`. Tests type into the
 //! pane and read its screen; every wait polls the screen and is bounded.
-//! With `CI=true` a missing tmux fails the test instead of skipping it.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -10,23 +9,11 @@ use std::time::Duration;
 
 use tempfile::TempDir;
 
+use crate::support::component;
 use crate::support::marathon_sim::wait_until;
 
 /// The longest any single wait on the screen may take.
 const WAIT: Duration = Duration::from_secs(15);
-
-/// Whether tmux can be used; `false` (skip) only outside CI.
-pub fn available() -> bool {
-    let found = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        found || std::env::var("CI").as_deref() != Ok("true"),
-        "tmux is missing (CI=true): the interactive tests need it (apt-get install tmux)"
-    );
-    found
-}
 
 /// One `dcos-lb` run in a 200×50 terminal. Kills its tmux server on drop.
 pub struct Pty {
@@ -91,7 +78,7 @@ impl Pty {
     }
 
     fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
+        Command::new(component::tmux())
             .arg("-S")
             .arg(&self.socket)
             .args(args)
