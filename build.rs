@@ -16,8 +16,9 @@ const PROGRAMS: [(&str, &str); 3] = [
     ("openssl", "openssl"),
 ];
 
-/// Where HAProxy lands on Debian, outside a normal user's `PATH`.
-const SBIN: [&str; 2] = ["/usr/sbin", "/sbin"];
+/// Where Debian and source installs put the programs, outside a normal
+/// user's `PATH`: the folders `render::validate::haproxy_binary` searches.
+const SBIN: [&str; 3] = ["/usr/sbin", "/usr/bin", "/usr/local/sbin"];
 
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");

@@ -298,15 +298,7 @@ fn write_files(dir: &Path, rendered: &Rendered) -> anyhow::Result<()> {
 /// Runs `haproxy -c` on the config with stand-in files; reports the verdict
 /// on stderr and returns whether HAProxy accepted it.
 fn validate_config(ui: &mut Ui, cfg: &str) -> anyhow::Result<bool> {
-    let haproxy = [
-        "/usr/sbin/haproxy",
-        "/usr/bin/haproxy",
-        "/usr/local/sbin/haproxy",
-    ]
-    .iter()
-    .map(PathBuf::from)
-    .find(|p| p.is_file())
-    .ok_or_else(|| {
+    let haproxy = validate::haproxy_binary().ok_or_else(|| {
         CliError::new(
             ExitCode::Failure,
             "--validate needs haproxy, which is not installed",
