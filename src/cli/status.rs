@@ -20,6 +20,7 @@ use crate::marathon::client::AppQuery;
 use crate::marathon::labels;
 use crate::marathon::types::App;
 use crate::output::{OutputFormat, Table, Ui};
+use crate::render::rules;
 
 /// Status flags.
 #[derive(Debug, Args)]
@@ -126,7 +127,7 @@ fn group_status(
     let port = newest
         .and_then(|a| plan::label_u32(a, labels::PORT_0))
         .unwrap_or(0);
-    let backend = plan::backend_name(group, port);
+    let backend = rules::group_backend_name(group, port);
     GroupStatus {
         group: group.to_string(),
         phase: phase(apps, target).into(),
@@ -283,11 +284,7 @@ pub fn cmd_status(ui: &mut Ui, ctx: &Context, args: &StatusArgs) -> anyhow::Resu
         let statuses: Vec<GroupStatus> = groups
             .iter_mut()
             .map(|(group, apps)| {
-                apps.sort_by_key(|a| {
-                    a.label(labels::DEPLOYMENT_STARTED_AT)
-                        .unwrap_or("0")
-                        .to_string()
-                });
+                apps.sort_by(|a, b| plan::start_order(a, b));
                 group_status(group, apps, &lb_rows)
             })
             .collect();

@@ -27,6 +27,7 @@ use crate::error::ExitCode;
 use crate::lb::{horizon, stats};
 use crate::marathon::labels;
 use crate::marathon::types::App;
+use crate::render::rules;
 
 /// What the user asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -574,7 +575,7 @@ impl Machine {
                         },
                         target: new.target,
                         delete_shrinker: new.new_instances == 0,
-                        backend: plan::backend_name(&group, port),
+                        backend: rules::group_backend_name(&group, port),
                     },
                     None => Goal {
                         grower: new.id.clone(),
@@ -583,7 +584,7 @@ impl Machine {
                         want_shrinker: 0,
                         target: new.target,
                         delete_shrinker: false,
-                        backend: plan::backend_name(&group, port),
+                        backend: rules::group_backend_name(&group, port),
                     },
                 };
                 self.new_app = Some(new.json);
@@ -635,7 +636,7 @@ impl Machine {
                     want_shrinker: target - want_grower,
                     target,
                     delete_shrinker: delete,
-                    backend: plan::backend_name(&group, port),
+                    backend: rules::group_backend_name(&group, port),
                 }
             }
         };
@@ -659,7 +660,7 @@ impl Machine {
         if let (Some(grower), Some(shrinker)) = (
             self.app(&goal.grower),
             goal.shrinker.as_deref().and_then(|id| self.app(id)),
-        ) && plan::merge_view(grower, shrinker).new != grower.id
+        ) && !self.lb_calls_new(grower, shrinker)
             && grower.instances >= goal.want_grower
         {
             actions.push(Action::Notify(DeployEvent::Swap {
@@ -942,6 +943,22 @@ impl Machine {
         self.snapshot.apps.iter().find(|a| a.id == id)
     }
 
+    /// Whether marathon-lb calls the growing app new (and drains the
+    /// shrinking one), merging the two in the order Marathon lists them. When
+    /// it cannot merge them it keeps its last configuration, which has not
+    /// drained the shrinking app either: then the drain wait's bound decides.
+    fn lb_calls_new(&self, grower: &App, shrinker: &App) -> bool {
+        let position = |app: &App| self.snapshot.apps.iter().position(|a| a.id == app.id);
+        let (earlier, later) = if position(shrinker) < position(grower) {
+            (shrinker, grower)
+        } else {
+            (grower, shrinker)
+        };
+        plan::merge_view(earlier, later)
+            .ok()
+            .is_none_or(|view| view.new == grower.id)
+    }
+
     fn counts(&self, app: &App) -> AppCounts {
         AppCounts {
             app: app.id.clone(),
@@ -1048,7 +1065,7 @@ impl Machine {
         let mut actions = vec![self.progress_event(phase, &grower, shrinker.as_ref(), Vec::new())];
         let lb_drains_grower = shrinker
             .as_ref()
-            .is_some_and(|s| plan::merge_view(&grower, s).new != grower.id);
+            .is_some_and(|s| !self.lb_calls_new(&grower, s));
         let room = self.config.surge
             || grower.instances + shrink_instances <= goal.target
             || lb_drains_grower;
@@ -1204,9 +1221,7 @@ impl Machine {
         let capacity_ok = |report: &DrainReport| {
             report.min_up >= goal.target.min(grower.instances + shrinker.instances)
         };
-        if plan::merge_view(&grower, &shrinker).new != grower.id
-            && grower.instances >= goal.want_grower
-        {
+        if !self.lb_calls_new(&grower, &shrinker) && grower.instances >= goal.want_grower {
             // marathon-lb calls the shrinking app new (it was scaled last) and
             // drains the growing one, which is already at its size: killing
             // those drained tasks (with scale) makes the growing app the one
@@ -1547,7 +1562,10 @@ fn single_goal(only: &App, group: &str) -> Goal {
         want_shrinker: 0,
         target,
         delete_shrinker: false,
-        backend: plan::backend_name(group, plan::label_u32(only, labels::PORT_0).unwrap_or(0)),
+        backend: rules::group_backend_name(
+            group,
+            plan::label_u32(only, labels::PORT_0).unwrap_or(0),
+        ),
     }
 }
 

@@ -15,6 +15,7 @@ use crate::error::{ExitCode, HasExitCode};
 use crate::lb::stats::{self, StatsRow};
 use crate::marathon::labels;
 use crate::marathon::types::{App, Task};
+use crate::render::rules;
 
 /// The app JSON or the group's state does not allow the deploy.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -143,13 +144,6 @@ pub fn label_u32(app: &App, key: &str) -> Option<u32> {
     app.labels.get(key).and_then(label_number)
 }
 
-/// The HAProxy backend marathon-lb renders for a group: the group id without
-/// its leading `/`, every `/` turned into `_`, then `_<port>` (zdd.py forgot
-/// the `/` transform, so groups with `/` never matched).
-pub fn backend_name(group: &str, port: u32) -> String {
-    format!("{}_{port}", group.trim_start_matches('/').replace('/', "_"))
-}
-
 /// Where an app keeps its first service port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PortField {
@@ -266,19 +260,20 @@ pub fn running_service_port(app: &App) -> Option<u32> {
     service_port(&value)
 }
 
-/// Sorts a group's apps oldest first by `HAPROXY_DEPLOYMENT_STARTED_AT`
-/// (missing sorts first, as zdd.py's `'0'`).
+/// A group's apps, oldest deployment first ([`start_order`]).
 pub fn by_start(apps: &[App]) -> Vec<&App> {
     let mut sorted: Vec<&App> = apps.iter().collect();
-    sorted.sort_by(|a, b| {
-        let key = |x: &App| {
-            x.label(labels::DEPLOYMENT_STARTED_AT)
-                .unwrap_or("0")
-                .to_string()
-        };
-        key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
-    });
+    sorted.sort_by(|a, b| start_order(a, b));
     sorted
+}
+
+/// The order of two apps of a group by deployment start
+/// ([`rules::deployment_order`]).
+pub fn start_order(a: &App, b: &App) -> std::cmp::Ordering {
+    rules::deployment_order(
+        (a.label(labels::DEPLOYMENT_STARTED_AT), &a.id),
+        (b.label(labels::DEPLOYMENT_STARTED_AT), &b.id),
+    )
 }
 
 /// The next size of the growing app: zdd.py's +50 % (`floor(n + (n+1)/2)`,
@@ -543,30 +538,24 @@ pub fn task_addrs(task: &Task, host_ips: &BTreeMap<String, Vec<String>>) -> Vec<
     addrs
 }
 
-/// The server names marathon-lb gives a task (`ip_port`, or
-/// `host_ip_port` when the host is a name), every character outside
-/// `[A-Za-z0-9-]` turned into `_`. Used when HAProxy leaves the `addr`
+/// The server names marathon-lb may give a task ([`rules::server_name`]
+/// for each address it may connect to: the host itself, the host's
+/// resolved addresses, the task's own). Used when HAProxy leaves the `addr`
 /// column empty (it does for servers without health checks).
 pub fn task_server_names(task: &Task, host_ips: &BTreeMap<String, Vec<String>>) -> Vec<String> {
-    let sanitize = |s: String| {
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect::<String>()
-    };
-    let mut ips: Vec<String> = host_ips.get(&task.host).cloned().unwrap_or_default();
-    ips.push(task.host.clone());
-    ips.extend(task.ip_addresses.iter().map(|a| a.ip_address.clone()));
+    let mut ips: Vec<&str> = vec![&task.host];
+    ips.extend(
+        host_ips
+            .get(&task.host)
+            .into_iter()
+            .flatten()
+            .map(String::as_str),
+    );
+    ips.extend(task.ip_addresses.iter().map(|a| a.ip_address.as_str()));
     let mut names = Vec::new();
-    for ip in &ips {
+    for ip in ips {
         for port in &task.ports {
-            names.push(sanitize(format!("{ip}_{port}")));
-            names.push(sanitize(format!("{}_{ip}_{port}", task.host)));
+            names.push(rules::server_name(&task.host, ip, port));
         }
     }
     names
@@ -726,43 +715,45 @@ pub struct MergeView {
     pub draining: u32,
 }
 
-/// Computes [`MergeView`] the way marathon-lb merges a deployment group.
-/// Timestamps compare as strings, which orders Marathon's ISO-8601 UTC times.
-pub fn merge_view(a: &App, b: &App) -> MergeView {
-    let started = |x: &App| {
-        x.label(labels::DEPLOYMENT_STARTED_AT)
-            .unwrap_or("")
-            .to_string()
-    };
-    let (mut old, mut new) = if started(a) < started(b) {
-        (a, b)
-    } else {
-        (b, a)
-    };
-    let mut target = 1;
-    if new.labels.contains_key(labels::DEPLOYMENT_NEW_INSTANCES) {
-        let scaled = |x: &App| x.version_info.last_scaling_at.clone().unwrap_or_default();
-        if scaled(old) > scaled(new) {
-            std::mem::swap(&mut old, &mut new);
-        }
-        target = label_u32(new, labels::DEPLOYMENT_TARGET_INSTANCES).unwrap_or(0);
+/// What the merge rule reads from an app.
+fn group_member(app: &App) -> rules::GroupMember<'_> {
+    rules::GroupMember {
+        started_at: app.label(labels::DEPLOYMENT_STARTED_AT),
+        has_new_instances: app.labels.contains_key(labels::DEPLOYMENT_NEW_INSTANCES),
+        target_instances: app.label(labels::DEPLOYMENT_TARGET_INSTANCES),
+        last_scaling_at: app.version_info.last_scaling_at.as_deref(),
+        has_health_checks: !app.health_checks.is_empty(),
     }
-    let healthy_new = if new.health_checks.is_empty() {
-        new.instances
-    } else {
+}
+
+/// [`MergeView`] of two apps of a group, given in the order Marathon lists
+/// them, by the renderer's rules; the rule's refusal when marathon-lb could
+/// not merge them (it then keeps serving its last configuration).
+pub fn merge_view(earlier: &App, later: &App) -> Result<MergeView, rules::MergeError> {
+    let picked = rules::pick_new(&group_member(earlier), &group_member(later), None)?;
+    let (old, new) = match picked.new {
+        rules::Listed::Later => (earlier, later),
+        rules::Listed::Earlier => (later, earlier),
+    };
+    let healthy_new = if picked.counts_live_tasks {
         new.tasks
             .iter()
             .filter(|t| t.health_check_results.iter().any(|r| r.alive))
-            .count() as u32
+            .count() as i64
+    } else {
+        i64::from(new.instances)
     };
-    let draining = (old.tasks.len() as u32)
-        .min(healthy_new)
-        .min((healthy_new + old.instances).saturating_sub(target));
-    MergeView {
+    let draining = rules::drain_count(
+        old.tasks.len(),
+        healthy_new,
+        i64::from(old.instances),
+        picked.target_instances,
+    );
+    Ok(MergeView {
         new: new.id.clone(),
         old: old.id.clone(),
-        draining,
-    }
+        draining: u32::try_from(draining).unwrap_or(u32::MAX),
+    })
 }
 
 #[cfg(test)]
@@ -937,12 +928,6 @@ mod tests {
         assert_eq!(grow(2, 5, 3, None), 5, "jumps once it reaches the old size");
     }
 
-    #[test]
-    fn backend_names_replace_slashes() {
-        assert_eq!(backend_name("web", 10000), "web_10000");
-        assert_eq!(backend_name("/prod/web", 10000), "prod_web_10000");
-    }
-
     fn task(id: &str, port: u32, alive: Option<bool>) -> Task {
         Task {
             id: id.into(),
@@ -1110,11 +1095,92 @@ mod tests {
             last_scaling_at: Some("2024-01-01T00:00:00Z".into()),
             ..Default::default()
         };
-        let view = merge_view(&blue, &green);
+        let view = merge_view(&blue, &green).unwrap();
         assert_eq!((view.new.as_str(), view.draining), ("/web-green", 1));
         blue.version_info.last_scaling_at = Some("2024-02-01T00:00:09Z".into());
-        let swapped = merge_view(&blue, &green);
+        let swapped = merge_view(&blue, &green).unwrap();
         assert_eq!(swapped.new, "/web-blue", "the app scaled last is new");
+    }
+
+    /// The ports of the servers marathon-lb's config disables when
+    /// Marathon lists `earlier` then `later`, by the byte-exact renderer.
+    fn rendered_drain(earlier: &App, later: &App) -> Vec<u32> {
+        use crate::render::{self, Apps, RenderOptions, Templates};
+        let body = json!({ "apps": [earlier, later] });
+        let apps = Apps::from_value(&body).unwrap();
+        let options = RenderOptions {
+            groups: vec!["*".into()],
+            ..RenderOptions::default()
+        };
+        let hosts = BTreeMap::from([("agent1".to_string(), std::net::Ipv4Addr::new(10, 0, 0, 1))]);
+        let none = BTreeMap::new();
+        let cfg = render::render(&apps, &options, &Templates::new(&none, &none), &hosts)
+            .unwrap()
+            .haproxy_cfg;
+        cfg.lines()
+            .filter(|l| l.starts_with("  server ") && l.contains(" disabled"))
+            .map(|l| {
+                let addr = l.split(' ').nth(4).unwrap();
+                addr.rsplit(':').next().unwrap().parse().unwrap()
+            })
+            .collect()
+    }
+
+    /// The ports [`merge_view`] says marathon-lb disables.
+    fn viewed_drain(earlier: &App, later: &App) -> Vec<u32> {
+        let view = merge_view(earlier, later).unwrap();
+        let old = if view.old == earlier.id {
+            earlier
+        } else {
+            later
+        };
+        let mut tasks: Vec<&Task> = old.tasks.iter().collect();
+        tasks.sort_by(|a, b| a.id.cmp(&b.id));
+        tasks
+            .iter()
+            .take(view.draining as usize)
+            .map(|t| t.ports[0])
+            .collect()
+    }
+
+    fn group_app(id: &str, started: &str, ports: &[u32], checks: bool) -> App {
+        let mut app = running(id, "blue", 10000, ports.len() as u32);
+        for (k, v) in [
+            (labels::DEPLOYMENT_GROUP, "web"),
+            (labels::GROUP, "external"),
+            (labels::DEPLOYMENT_STARTED_AT, started),
+        ] {
+            app.labels.insert(k.into(), json!(v));
+        }
+        app.port_definitions = vec![json!({"port": 10000, "protocol": "tcp"})];
+        if checks {
+            app.health_checks = vec![json!({"protocol": "HTTP", "path": "/"})];
+        }
+        app.tasks = ports
+            .iter()
+            .map(|p| task(&format!("{id}.{p}"), *p, checks.then_some(true)))
+            .collect();
+        app
+    }
+
+    #[test]
+    fn merge_view_agrees_with_the_renderer_where_the_old_copy_did_not() {
+        // The new app has no health checks and Marathon lists it first: the
+        // renderer counts its live tasks by the *later* app's checks (none
+        // live), so nothing drains; the old copy read the new app's checks.
+        let green = group_app("/web-green", "2024-01-02T00:00:00", &[2, 3], false);
+        let blue = group_app("/web-blue", "2024-01-01T00:00:00", &[4, 5], true);
+        assert_eq!(rendered_drain(&green, &blue), Vec::<u32>::new());
+        assert_eq!(viewed_drain(&green, &blue), rendered_drain(&green, &blue));
+        assert_eq!(viewed_drain(&blue, &green), rendered_drain(&blue, &green));
+        // Dates with offsets order as instants: green started an hour after
+        // blue, though as text it sorts first.
+        let blue = group_app("/web-blue", "2024-01-02T10:00:00+02:00", &[4, 5], true);
+        let green = group_app("/web-green", "2024-01-02T09:00:00+00:00", &[2, 3], true);
+        assert_eq!(merge_view(&blue, &green).unwrap().new, "/web-green");
+        assert_eq!(rendered_drain(&blue, &green), vec![4, 5]);
+        assert_eq!(viewed_drain(&blue, &green), rendered_drain(&blue, &green));
+        assert_eq!(viewed_drain(&green, &blue), rendered_drain(&green, &blue));
     }
 
     #[test]

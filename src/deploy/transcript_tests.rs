@@ -1,9 +1,11 @@
 //! Transcript tests of the deploy machine: a small model of Marathon and
-//! marathon-lb (the merge rules of `plan::merge_view`) answers every action,
+//! marathon-lb (whose servers come from `render`, the byte-exact renderer,
+//! not from the machine's own view of the merge) answers every action,
 //! and the `> input` / `< action` lines are compared with insta snapshots.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -12,6 +14,7 @@ use super::*;
 use crate::lb::stats::StatsRow;
 use crate::lb::worker::Worker;
 use crate::marathon::types::{DeploymentRef, HealthCheckResult, Task, VersionInfo};
+use crate::render::{self, Apps, RenderOptions, Templates};
 
 /// A model of Marathon plus marathon-lb.
 struct World {
@@ -157,52 +160,61 @@ impl World {
             .map(|(_, _, f)| f.clone())
     }
 
+    /// marathon-lb's servers for the group: the world's apps rendered by
+    /// `render` (so the model merges and drains by the renderer's rules),
+    /// read back from the config as stats rows.
     fn stats(&mut self) -> Vec<LbSample> {
-        let mut group: Vec<&App> = self.apps.iter().collect();
-        group.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut rows = Vec::new();
-        let (draining_ids, listed): (Vec<String>, Vec<&Task>) = match group.as_slice() {
-            [a, b] => {
-                let view = plan::merge_view(a, b);
-                let old = if view.old == a.id { *a } else { *b };
-                let mut old_tasks: Vec<&Task> = old.tasks.iter().collect();
-                old_tasks.sort_by(|x, y| x.id.cmp(&y.id));
-                let draining = old_tasks
-                    .iter()
-                    .take(view.draining as usize)
-                    .map(|t| t.id.clone())
-                    .collect();
-                (
-                    draining,
-                    group.iter().flat_map(|a| a.tasks.iter()).collect(),
-                )
-            }
-            _ => (
-                Vec::new(),
-                group.iter().flat_map(|a| a.tasks.iter()).collect(),
-            ),
+        let body = json!({ "apps": self.apps });
+        let apps = Apps::from_value(&body).expect("the model's apps parse as Marathon's");
+        let options = RenderOptions {
+            groups: vec!["external".into()],
+            ..RenderOptions::default()
         };
-        for task in listed
-            .into_iter()
-            .filter(|t| t.health_check_results.iter().any(|r| r.alive))
-        {
-            let addr = format!("10.0.0.1:{}", task.ports[0]);
-            let draining = draining_ids.contains(&task.id);
-            let scur = if draining {
-                let left = self.sessions.entry(task.id.clone()).or_default();
-                let now = *left;
-                *left = left.saturating_sub(1);
-                now
-            } else {
-                0
+        let hosts = BTreeMap::from([("agent1".to_string(), Ipv4Addr::new(10, 0, 0, 1))]);
+        let no_files = BTreeMap::new();
+        let rendered = render::render(
+            &apps,
+            &options,
+            &Templates::new(&no_files, &no_files),
+            &hosts,
+        )
+        .expect("marathon-lb renders the model's apps");
+        let task_at: BTreeMap<String, String> = self
+            .apps
+            .iter()
+            .flat_map(|a| a.tasks.iter())
+            .map(|t| (format!("10.0.0.1:{}", t.ports[0]), t.id.clone()))
+            .collect();
+        let mut rows = Vec::new();
+        let mut backend = "";
+        for line in rendered.haproxy_cfg.lines() {
+            if let Some(name) = line.strip_prefix("backend ") {
+                backend = name;
+            }
+            let Some(server) = line.strip_prefix("  server ") else {
+                continue;
+            };
+            let mut words = server.split(' ');
+            let (Some(svname), Some(addr)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let draining = words.any(|w| w == "disabled");
+            let scur = match task_at.get(addr).filter(|_| draining) {
+                Some(task) => {
+                    let left = self.sessions.entry(task.clone()).or_default();
+                    let now = *left;
+                    *left = left.saturating_sub(1);
+                    now
+                }
+                None => 0,
             };
             rows.push(StatsRow {
-                pxname: "web_10000".into(),
-                svname: addr.replace([':', '.'], "_"),
+                pxname: backend.into(),
+                svname: svname.into(),
                 status: if draining { "MAINT" } else { "UP" }.into(),
                 scur,
                 qcur: 0,
-                addr: Some(addr),
+                addr: Some(addr.into()),
             });
         }
         self.lbs

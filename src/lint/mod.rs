@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::deploy::plan::{self, BuildOptions};
 use crate::marathon::labels;
 use crate::marathon::types::App;
-use crate::render::{self, Apps, RenderOptions, Templates};
+use crate::render::{self, Apps, RenderOptions, Templates, rules};
 
 pub mod cluster;
 
@@ -374,7 +374,7 @@ pub fn names(app: &Value) -> Vec<Finding> {
     let (Some(group), Some(port)) = (group_of(app), plan::service_port(app)) else {
         return out;
     };
-    let backend = plan::backend_name(group, port);
+    let backend = rules::group_backend_name(group, port);
     let bad: String = backend.chars().filter(|c| !haproxy_name_char(*c)).collect();
     if !bad.is_empty() {
         out.push(Finding::new(

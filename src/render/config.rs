@@ -11,9 +11,10 @@ use serde_json::Value;
 
 use super::defaults::Tpl;
 use super::model::Dict;
-use super::names::{push_sanitized, sanitize, server_id, short_sha1};
+use super::names::{sanitize, server_id, short_sha1};
 use super::pyfmt::{Arg, Compiled, push_py_str, truthy};
 use super::pyint::PyInt;
+use super::rules;
 use super::services::Service;
 use super::templates::info;
 use super::{RenderError, RenderOptions, Rendered, Templates};
@@ -629,15 +630,8 @@ fn format_text(
 fn acl_name(vhost: &str, app_id: &str) -> String {
     let mut s = sanitize(vhost);
     s.push('_');
-    push_app_path(&mut s, app_id);
+    rules::push_app_path(&mut s, app_id);
     s
-}
-
-/// The app id without its first character, `/` replaced by `_`.
-fn push_app_path(out: &mut String, app_id: &str) {
-    let mut chars = app_id.chars();
-    chars.next();
-    out.extend(chars.map(|c| if c == '/' { '_' } else { c }));
 }
 
 fn has_group(
@@ -848,8 +842,7 @@ pub(crate) fn render_config(
         }
         let s = Some(svc);
         let mut backend = String::with_capacity(svc.app_id.len() + 8);
-        push_app_path(&mut backend, svc.app_id);
-        let _ = write!(backend, "_{}", svc.service_port);
+        rules::push_backend_name(&mut backend, svc.app_id, &svc.service_port);
         let hostname = svc.hostname.as_deref().filter(|h| !h.is_empty());
         let mode: &str = match &svc.mode {
             Some(m) => m,
@@ -1256,12 +1249,7 @@ fn render_servers(
     let mut scratch = String::new();
     for (idx, b) in svc.servers.iter().enumerate() {
         name.clear();
-        if b.host != b.ip {
-            push_sanitized(&mut name, b.host);
-            name.push('_');
-        }
-        push_sanitized(&mut name, &b.ip);
-        let _ = write!(name, "_{}", b.port);
+        rules::push_server_name(&mut name, b.host, &b.ip, b.port);
         let id = server_id(&name, &mut taken);
         check_opts.clear();
         if let (Some(c), Some((text, tname))) = (check, &server_check)

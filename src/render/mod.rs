@@ -69,6 +69,7 @@ mod names;
 mod options;
 mod pyfmt;
 mod pyint;
+pub mod rules;
 mod services;
 mod templates;
 pub mod validate;

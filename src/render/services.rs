@@ -4,17 +4,17 @@
 //! Pure: no I/O (host names go through the caller's [`Resolver`]).
 
 use std::borrow::Cow;
-use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
 
 use serde_json::Value;
 
-use super::dates::{Date, Stamp};
+use super::dates::Date;
 use super::model::{App, Dict, Labels, PortMapping, Task};
 use super::names::sha1_hex;
 use super::pyfmt::{Compiled, eq_int, label_bool, py_int, py_int_value, truthy};
 use super::pyint::PyInt;
+use super::rules::{self, DateField, GroupMember, Listed, MergeError};
 use super::templates::{by_label, info};
 use super::{RenderError, RenderOptions, Resolver};
 
@@ -181,11 +181,7 @@ pub(crate) fn merge_deployment_groups<'a>(
                 "must not be empty",
             ));
         }
-        let gid = if group.starts_with('/') {
-            group.to_string()
-        } else {
-            format!("/{group}")
-        };
+        let gid = rules::group_app_id(group);
         let cur = MergedApp {
             app,
             id: Cow::Owned(gid.clone()),
@@ -213,37 +209,6 @@ pub(crate) fn merge_deployment_groups<'a>(
     Ok(plain)
 }
 
-fn started_at(m: &MergedApp<'_>, today: Option<Date>) -> Result<Stamp, RenderError> {
-    let labels = labels_of(m.app, &m.id)?;
-    match labels.get("HAPROXY_DEPLOYMENT_STARTED_AT") {
-        None => Ok(Stamp::MIN),
-        Some(v) => Stamp::parse(v, today).map_err(|why| {
-            bad_label(
-                &m.id,
-                "HAPROXY_DEPLOYMENT_STARTED_AT",
-                v,
-                format!("not a date dateutil reads: {why}"),
-            )
-        }),
-    }
-}
-
-fn last_scaling_at(m: &MergedApp<'_>, today: Option<Date>) -> Result<Stamp, RenderError> {
-    let v = m
-        .app
-        .version_info
-        .as_ref()
-        .and_then(|vi| vi.last_scaling_at.as_deref())
-        .ok_or_else(|| missing(&m.id, "versionInfo.lastScalingAt"))?;
-    Stamp::parse(v, today).map_err(|why| {
-        bad_field(
-            &m.id,
-            "versionInfo.lastScalingAt",
-            format!("{v:?} is not a date dateutil reads: {why}"),
-        )
-    })
-}
-
 fn instances(m: &MergedApp<'_>) -> Result<i64, RenderError> {
     m.app
         .instances
@@ -251,55 +216,82 @@ fn instances(m: &MergedApp<'_>) -> Result<i64, RenderError> {
         .ok_or_else(|| bad_field(&m.id, "instances", "not an integer"))
 }
 
-fn incomparable(id: &str, what: &str) -> RenderError {
-    bad_field(
-        id,
-        what,
-        "cannot compare a date with a time zone to one without (or to a missing one)",
-    )
+/// What the merge rule reads from a merged app.
+fn group_member<'a>(m: &MergedApp<'a>) -> Result<GroupMember<'a>, RenderError> {
+    let labels = labels_of(m.app, &m.id)?;
+    Ok(GroupMember {
+        started_at: labels.get("HAPROXY_DEPLOYMENT_STARTED_AT"),
+        has_new_instances: labels.get("HAPROXY_DEPLOYMENT_NEW_INSTANCES").is_some(),
+        target_instances: labels.get("HAPROXY_DEPLOYMENT_TARGET_INSTANCES"),
+        last_scaling_at: m
+            .app
+            .version_info
+            .as_ref()
+            .and_then(|vi| vi.last_scaling_at.as_deref()),
+        has_health_checks: m.app.health_checks.as_ref().is_some_and(|h| !h.is_empty()),
+    })
+}
+
+/// marathon-lb's error for a merge rule's refusal, on the app it names.
+fn merge_error(e: MergeError, earlier: &str, later: &str) -> RenderError {
+    let id = |side: Listed| match side {
+        Listed::Earlier => earlier,
+        Listed::Later => later,
+    };
+    let field_name = |field: DateField| match field {
+        DateField::StartedAt => "labels.HAPROXY_DEPLOYMENT_STARTED_AT",
+        DateField::LastScalingAt => "versionInfo.lastScalingAt",
+    };
+    match e {
+        MergeError::BadDate {
+            app,
+            field: DateField::StartedAt,
+            value,
+            why,
+        } => bad_label(
+            id(app),
+            "HAPROXY_DEPLOYMENT_STARTED_AT",
+            &value,
+            format!("not a date dateutil reads: {why}"),
+        ),
+        MergeError::BadDate {
+            app,
+            field: DateField::LastScalingAt,
+            value,
+            why,
+        } => bad_field(
+            id(app),
+            "versionInfo.lastScalingAt",
+            format!("{value:?} is not a date dateutil reads: {why}"),
+        ),
+        MergeError::Incomparable { app, field } => bad_field(
+            id(app),
+            field_name(field),
+            "cannot compare a date with a time zone to one without (or to a missing one)",
+        ),
+        MergeError::NoLastScalingAt { app } => missing(id(app), "versionInfo.lastScalingAt"),
+        MergeError::NoTargetInstances { app } => {
+            missing(id(app), "labels.HAPROXY_DEPLOYMENT_TARGET_INSTANCES")
+        }
+        MergeError::BadTargetInstances { app, value, why } => {
+            bad_label(id(app), "HAPROXY_DEPLOYMENT_TARGET_INSTANCES", &value, why)
+        }
+    }
 }
 
 /// Merges the next app of a deployment group (`cur`) into the one stored so
-/// far (`prev`), marking the old app's first tasks (by id) as draining.
+/// far (`prev`), marking the old app's first tasks (by id) as draining, by
+/// the rules of [`rules::pick_new`] and [`rules::drain_count`].
 fn merge_pair<'a>(
     prev: MergedApp<'a>,
     cur: MergedApp<'a>,
     today: Option<Date>,
 ) -> Result<MergedApp<'a>, RenderError> {
-    let prev_date = started_at(&prev, today)?;
-    let cur_date = started_at(&cur, today)?;
-    let order = prev_date
-        .compare(&cur_date)
-        .ok_or_else(|| incomparable(&cur.id, "labels.HAPROXY_DEPLOYMENT_STARTED_AT"))?;
-    let cur_has_checks = cur
-        .app
-        .health_checks
-        .as_ref()
-        .is_some_and(|h| !h.is_empty());
-    let (mut old, mut new) = if order == Ordering::Less {
-        (prev, cur)
-    } else {
-        (cur, prev)
-    };
-    let target = if labels_of(new.app, &new.id)?
-        .get("HAPROXY_DEPLOYMENT_NEW_INSTANCES")
-        .is_some()
-    {
-        let new_scale = last_scaling_at(&new, today)?;
-        let old_scale = last_scaling_at(&old, today)?;
-        let later = old_scale
-            .compare(&new_scale)
-            .ok_or_else(|| incomparable(&new.id, "versionInfo.lastScalingAt"))?;
-        if later == Ordering::Greater {
-            std::mem::swap(&mut old, &mut new);
-        }
-        let label = "HAPROXY_DEPLOYMENT_TARGET_INSTANCES";
-        let v = labels_of(new.app, &new.id)?
-            .get(label)
-            .ok_or_else(|| missing(&new.id, &format!("labels.{label}")))?;
-        py_int(v).map_err(|why| bad_label(&new.id, label, v, why))?
-    } else {
-        PyInt::Small(1)
+    let picked = rules::pick_new(&group_member(&prev)?, &group_member(&cur)?, today)
+        .map_err(|e| merge_error(e, &prev.id, &cur.id))?;
+    let (mut old, mut new) = match picked.new {
+        Listed::Later => (prev, cur),
+        Listed::Earlier => (cur, prev),
     };
     let mut old_tasks = old.tasks.take().ok_or_else(|| missing(&old.id, "tasks"))?;
     for (t, _) in &old_tasks {
@@ -309,7 +301,7 @@ fn merge_pair<'a>(
     }
     old_tasks.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     let new_tasks = new.tasks.take().ok_or_else(|| missing(&new.id, "tasks"))?;
-    let healthy_new = if cur_has_checks {
+    let healthy_new = if picked.counts_live_tasks {
         let mut n = 0;
         for (t, _) in &new_tasks {
             n += i64::from(task_alive(t, &new.id)? == Some(true));
@@ -318,18 +310,13 @@ fn merge_pair<'a>(
     } else {
         instances(&new)?
     };
-    // In i128, saturated: exact, as the other terms are i64 values.
-    let drainable = (i128::from(healthy_new) + i128::from(instances(&old)?))
-        .saturating_sub(target.saturating_i128())
-        .max(0);
-    let drain = (old_tasks.len() as i128)
-        .min(i128::from(healthy_new))
-        .min(drainable)
-        .max(0);
-    for task in old_tasks
-        .iter_mut()
-        .take(usize::try_from(drain).unwrap_or(0))
-    {
+    let drain = rules::drain_count(
+        old_tasks.len(),
+        healthy_new,
+        instances(&old)?,
+        picked.target_instances,
+    );
+    for task in old_tasks.iter_mut().take(drain) {
         task.1 = true;
     }
     old_tasks.extend(new_tasks);
