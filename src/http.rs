@@ -11,8 +11,17 @@ use reqwest::blocking::Client;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
-use crate::dcos::config::TlsMode;
-use crate::error::{ExitCode, HasExitCode};
+/// How TLS certificates are checked.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum TlsMode {
+    /// Verify with the system roots.
+    #[default]
+    Verify,
+    /// Verify against this PEM bundle only.
+    CaFile(PathBuf),
+    /// Do not verify.
+    Insecure,
+}
 
 /// How long to wait for a TCP connection and TLS handshake.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -44,12 +53,6 @@ pub enum HttpError {
     /// reqwest refused the settings.
     #[error("cannot set up HTTP: {0}")]
     Build(String),
-}
-
-impl HasExitCode for HttpError {
-    fn exit_code(&self) -> ExitCode {
-        ExitCode::Failure
-    }
 }
 
 /// The settings every client shares.

@@ -10,8 +10,6 @@ use jaq_json::Val;
 use serde::Deserialize;
 use serde_json::{Map, Number, Value};
 
-use crate::error::{ExitCode, HasExitCode};
-
 /// A jq filter that failed to compile or to run.
 #[derive(Debug, thiserror::Error)]
 pub enum JqError {
@@ -28,15 +26,6 @@ pub enum JqError {
     /// The program failed on its input.
     #[error("jq filter failed: {0}")]
     Runtime(String),
-}
-
-impl HasExitCode for JqError {
-    fn exit_code(&self) -> ExitCode {
-        match self {
-            Self::Compile { .. } => ExitCode::Usage,
-            Self::Runtime(_) => ExitCode::Failure,
-        }
-    }
 }
 
 /// A compiled jq program.

@@ -6,11 +6,9 @@
 //! benches can use the modules directly.
 
 pub mod cli;
-pub mod context;
 pub mod dcos;
 pub mod deploy;
 pub mod env;
-pub mod error;
 pub mod http;
 pub mod jq;
 pub mod lb;
@@ -26,10 +24,10 @@ use std::io;
 
 use clap::Parser;
 
+use crate::cli::context::Context;
+use crate::cli::exit::{ExitCode, exit_code_for, hints_for};
 use crate::cli::{Cli, INFO};
-use crate::context::Context;
 use crate::env::Env;
-use crate::error::{ExitCode, exit_code_for, hints_for};
 use crate::output::{Terminal, Ui, Verbosity};
 
 /// Drops the command name the dcos CLI puts first (`dcos-lb lb deploy …`),

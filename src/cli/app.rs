@@ -9,9 +9,9 @@ use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use serde_json::Value;
 
+use crate::cli::context::Context;
+use crate::cli::exit::{CliError, ExitCode};
 use crate::cli::output_args::OutputArgs;
-use crate::context::Context;
-use crate::error::{CliError, ExitCode};
 use crate::marathon::app_id::normalize;
 use crate::marathon::types::{App, Deployment};
 use crate::marathon::wait::{WaitOutcome, wait_for};

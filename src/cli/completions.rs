@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use clap::CommandFactory;
 
 use crate::cli::Cli;
-use crate::error::ExitCode;
+use crate::cli::exit::ExitCode;
 use crate::output::Ui;
 use crate::plugin::Artifact;
 

@@ -13,15 +13,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use clap::Args;
 use serde_json::Value;
 
+use crate::cli::context::Context;
+use crate::cli::exit::{CliError, ExitCode};
 use crate::cli::lb_args::LbArgs;
-use crate::context::Context;
-use crate::deploy::driver::{self, DeployError, LiveIo};
+use crate::deploy::driver::{self, LiveIo};
 use crate::deploy::event::DeployEvent;
 use crate::deploy::machine::{Config, Input, Machine, Mode, Outcome};
 use crate::deploy::metric::{DrainMetric, MetricReader};
 use crate::deploy::plan::{self, BuildOptions};
 use crate::deploy::proof::ProofChoice;
-use crate::error::{CliError, ExitCode};
+use crate::deploy::stop::DeployError;
 use crate::jq::JqFilter;
 use crate::lb::client::LbClient;
 use crate::output::panel::Panel;
@@ -541,11 +542,11 @@ fn finish(ui: &mut Ui, outcome: Outcome, ndjson: bool) -> anyhow::Result<ExitCod
             Ok(ExitCode::Success)
         }
         Outcome::Stopped {
-            code,
+            reason,
             message,
             hint,
         } => Err(DeployError {
-            code,
+            reason,
             message,
             hint,
         }

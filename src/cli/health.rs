@@ -7,9 +7,9 @@ use clap::Args;
 use serde_json::Value;
 
 use crate::cli::app::wait_timeout;
+use crate::cli::context::Context;
+use crate::cli::exit::ExitCode;
 use crate::cli::output_args::OutputArgs;
-use crate::context::Context;
-use crate::error::ExitCode;
 use crate::jq::JqFilter;
 use crate::marathon::app_id::normalize;
 use crate::marathon::health::{HealthReport, no_failing_checks, strict};

@@ -4,7 +4,7 @@
 use anyhow::Context as _;
 use clap::Args;
 
-use crate::context::Context;
+use crate::cli::context::Context;
 use crate::lb::discover;
 
 /// Where the marathon-lb instances are.

@@ -9,11 +9,11 @@ use clap::Args;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::cli::context::Context;
 use crate::cli::deploy::read_app;
+use crate::cli::exit::ExitCode;
 use crate::cli::lb_args::LbArgs;
 use crate::cli::output_args::OutputArgs;
-use crate::context::Context;
-use crate::error::ExitCode;
 use crate::lb::client::LbClient;
 use crate::lint::cluster::{self, Cluster, Intent};
 use crate::lint::{self, Finding, Options, Severity};

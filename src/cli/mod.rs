@@ -5,8 +5,10 @@
 
 pub mod app;
 pub mod completions;
+pub mod context;
 pub mod deploy;
 pub mod deployment;
+pub mod exit;
 pub mod health;
 pub mod lb_args;
 pub mod lint;
@@ -19,10 +21,11 @@ pub mod task;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-use crate::context::Context;
+use crate::cli::context::Context;
+use crate::cli::exit::ExitCode;
 use crate::dcos::auth::Secret;
+use crate::dcos::config::Overrides;
 use crate::deploy::machine::Mode;
-use crate::error::ExitCode;
 use crate::output::{ColorWhen, Ui};
 
 /// One line that describes the plugin (`dcos-lb lb --info`, `dcos plugin list`).
@@ -108,6 +111,22 @@ pub struct GlobalArgs {
     /// Only errors on stderr.
     #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
+}
+
+impl GlobalArgs {
+    /// The connection flags, for the dcos configuration's resolver.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            url: self.url.clone(),
+            marathon: self.marathon.clone(),
+            token: self.token.clone(),
+            ca_file: self.ca_file.clone(),
+            insecure: self.insecure,
+            timeout: self.timeout,
+            auth_credentials: self.auth_credentials.clone(),
+            dcos_auth_credentials: self.dcos_auth_credentials.clone(),
+        }
+    }
 }
 
 /// The commands.

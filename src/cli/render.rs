@@ -13,9 +13,9 @@ use anyhow::Context as _;
 use clap::Args;
 use serde_json::json;
 
+use crate::cli::context::Context;
+use crate::cli::exit::{CliError, ExitCode};
 use crate::cli::lb_args::LbArgs;
-use crate::context::Context;
-use crate::error::{CliError, ExitCode};
 use crate::marathon::client::AppQuery;
 use crate::output::Ui;
 use crate::render::{self, Apps, Date, RenderOptions, Rendered, Resolver, Templates, validate};

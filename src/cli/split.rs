@@ -4,10 +4,10 @@
 
 use clap::Args;
 
+use crate::cli::context::Context;
 use crate::cli::deploy::{Job, RunArgs, at_least_one, group_of, read_app, run_machine};
-use crate::context::Context;
+use crate::cli::exit::{CliError, ExitCode};
 use crate::deploy::machine::Mode;
-use crate::error::{CliError, ExitCode};
 use crate::output::Ui;
 
 /// Split flags.

@@ -8,12 +8,12 @@ use std::time::Duration;
 use clap::Args;
 use serde::Serialize;
 
+use crate::cli::context::Context;
+use crate::cli::exit::{CliError, ExitCode};
 use crate::cli::lb_args::LbArgs;
 use crate::cli::output_args::OutputArgs;
-use crate::context::Context;
 use crate::deploy::plan;
 use crate::deploy::proof::{self, ProofChoice};
-use crate::error::{CliError, ExitCode};
 use crate::lb::client::LbClient;
 use crate::lb::stats::{self, StatsRow};
 use crate::marathon::client::AppQuery;

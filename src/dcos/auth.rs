@@ -21,8 +21,6 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::error::{ExitCode, HasExitCode};
-
 /// The path of the DC/OS login endpoint below the cluster URL.
 pub const LOGIN_PATH: &str = "acs/api/v1/auth/login";
 
@@ -124,12 +122,6 @@ pub enum AuthError {
     /// `--auth-credentials` is not `user:password`.
     #[error("--auth-credentials must be USER:PASSWORD")]
     BadBasicCredentials,
-}
-
-impl HasExitCode for AuthError {
-    fn exit_code(&self) -> ExitCode {
-        ExitCode::Auth
-    }
 }
 
 /// marathon-lb's service-account credential (`DCOS_SERVICE_ACCOUNT_CREDENTIAL`).

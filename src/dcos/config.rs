@@ -14,11 +14,10 @@ use std::time::Duration;
 use serde::Deserialize;
 use url::Url;
 
-use crate::cli::GlobalArgs;
 use crate::dcos::auth::{AuthError, BasicAuth, Secret, ServiceAccount};
 use crate::dcos::toml_error;
 use crate::env::{self, Env};
-use crate::error::{ExitCode, HasExitCode};
+use crate::http::TlsMode;
 
 /// The request timeout when nothing sets one.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -84,27 +83,6 @@ pub enum ConfigError {
     /// A credential problem found while resolving.
     #[error(transparent)]
     Auth(#[from] AuthError),
-}
-
-impl HasExitCode for ConfigError {
-    fn exit_code(&self) -> ExitCode {
-        match self {
-            Self::Auth(e) => e.exit_code(),
-            _ => ExitCode::Failure,
-        }
-    }
-}
-
-/// How TLS certificates are checked.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum TlsMode {
-    /// Verify with the system roots.
-    #[default]
-    Verify,
-    /// Verify against this PEM bundle only.
-    CaFile(PathBuf),
-    /// Do not verify.
-    Insecure,
 }
 
 /// The cluster a `dcos.toml` belongs to.
@@ -400,8 +378,30 @@ fn same_cluster(a: &Url, b: &Url) -> bool {
     a.as_str().trim_end_matches('/') == b.as_str().trim_end_matches('/')
 }
 
+/// What the command line says about the connection; each `Some` (or
+/// `insecure`) overrides the dcos CLI's configuration and the environment.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--url`: the DC/OS cluster.
+    pub url: Option<String>,
+    /// `--marathon`: a Marathon reached directly (zdd.py's `-m`).
+    pub marathon: Option<String>,
+    /// `--token`.
+    pub token: Option<Secret>,
+    /// `--ca-file`.
+    pub ca_file: Option<PathBuf>,
+    /// `--insecure`.
+    pub insecure: bool,
+    /// `--timeout`, in seconds.
+    pub timeout: Option<u64>,
+    /// `--auth-credentials` (HTTP basic, for a bare Marathon).
+    pub auth_credentials: Option<Secret>,
+    /// `--dcos-auth-credentials` (a service-account file).
+    pub dcos_auth_credentials: Option<PathBuf>,
+}
+
 /// Resolves the connection from flags, env and the current cluster's config.
-pub fn resolve(global: &GlobalArgs, env: &Env) -> Result<Connection, ConfigError> {
+pub fn resolve(global: &Overrides, env: &Env) -> Result<Connection, ConfigError> {
     let url_given = global
         .url
         .as_deref()
@@ -605,7 +605,7 @@ mod tests {
             Env::from_map(self.vars.clone(), None, Some(self.dir.path().to_path_buf()))
         }
 
-        fn resolve(&self, global: &GlobalArgs) -> Result<Connection, ConfigError> {
+        fn resolve(&self, global: &Overrides) -> Result<Connection, ConfigError> {
             resolve(global, &self.env())
         }
     }
@@ -620,7 +620,7 @@ mod tests {
     fn single_cluster_is_current_without_marker() {
         let f = Fixture::new();
         f.cluster("c1", &toml_for("https://a.example/", "alpha"), false);
-        let c = f.resolve(&GlobalArgs::default()).expect("resolve");
+        let c = f.resolve(&Overrides::default()).expect("resolve");
         assert_eq!(
             c.marathon_url.as_str(),
             "https://a.example/service/marathon/"
@@ -636,7 +636,7 @@ mod tests {
         let f = Fixture::new();
         f.cluster("c1", &toml_for("https://a.example", "alpha"), false)
             .cluster("c2", &toml_for("https://b.example", "beta"), true);
-        let c = f.resolve(&GlobalArgs::default()).expect("resolve");
+        let c = f.resolve(&Overrides::default()).expect("resolve");
         assert_eq!(c.dcos_url.expect("url").as_str(), "https://b.example/");
     }
 
@@ -645,21 +645,21 @@ mod tests {
         let f = Fixture::new();
         f.cluster("c1", &toml_for("https://a.example", "alpha"), false)
             .cluster("c2", &toml_for("https://b.example", "beta"), false);
-        let err = f.resolve(&GlobalArgs::default()).expect_err("none");
+        let err = f.resolve(&Overrides::default()).expect_err("none");
         assert_eq!(
             err.to_string(),
             "no cluster is attached. Please run `dcos cluster attach <cluster-name>`"
         );
         f.cluster("c1", &toml_for("https://a.example", "alpha"), true)
             .cluster("c2", &toml_for("https://b.example", "beta"), true);
-        let err = f.resolve(&GlobalArgs::default()).expect_err("two");
+        let err = f.resolve(&Overrides::default()).expect_err("two");
         assert_eq!(
             err.to_string(),
             "multiple clusters are attached: alpha (c1), beta (c2). Run `dcos cluster attach <name>` to keep one, or pick one for this run with DCOS_CLUSTER=<name>"
         );
         let empty = Fixture::new();
         assert!(matches!(
-            empty.resolve(&GlobalArgs::default()),
+            empty.resolve(&Overrides::default()),
             Err(ConfigError::NotAttached)
         ));
     }
@@ -670,11 +670,11 @@ mod tests {
         f.cluster("c1", &toml_for("https://a.example", "alpha"), true)
             .cluster("c2", &toml_for("https://b.example", "beta"), false)
             .cluster("c3", &toml_for("https://c.example", "beta"), false);
-        let by_id = f.resolve(&GlobalArgs::default());
+        let by_id = f.resolve(&Overrides::default());
         assert_eq!(by_id.expect("attached").cluster.expect("c").id, "c1");
         let f = f.var(env::DCOS_CLUSTER, "c2");
         assert_eq!(
-            f.resolve(&GlobalArgs::default())
+            f.resolve(&Overrides::default())
                 .expect("id")
                 .cluster
                 .expect("c")
@@ -683,7 +683,7 @@ mod tests {
         );
         let f = f.var(env::DCOS_CLUSTER, "alpha");
         assert_eq!(
-            f.resolve(&GlobalArgs::default())
+            f.resolve(&Overrides::default())
                 .expect("name")
                 .cluster
                 .expect("c")
@@ -692,12 +692,12 @@ mod tests {
         );
         let f = f.var(env::DCOS_CLUSTER, "beta");
         assert!(matches!(
-            f.resolve(&GlobalArgs::default()),
+            f.resolve(&Overrides::default()),
             Err(ConfigError::MultipleMatches(_))
         ));
         let f = f.var(env::DCOS_CLUSTER, "gamma");
         assert_eq!(
-            f.resolve(&GlobalArgs::default())
+            f.resolve(&Overrides::default())
                 .expect_err("none")
                 .to_string(),
             "no match found for cluster 'gamma' (DCOS_CLUSTER)"
@@ -715,15 +715,15 @@ mod tests {
             "[core]\ndcos_url = \"https://env.example\"\ndcos_acs_token = \"tok-file\"\ntimeout = 9\n[marathon]\nurl = \"http://m.example:8080\"\n",
             false,
         );
-        let c = f.resolve(&GlobalArgs::default()).expect("env");
+        let c = f.resolve(&Overrides::default()).expect("env");
         assert_eq!(c.token.as_ref().map(Secret::expose), Some("tok-env"));
         assert_eq!(c.timeout, Duration::from_secs(7));
         assert_eq!(c.marathon_url.as_str(), "http://m.example:8080/");
-        let flags = GlobalArgs {
+        let flags = Overrides {
             url: Some("https://flag.example".into()),
             token: Some(Secret::new("tok-flag")),
             timeout: Some(3),
-            ..GlobalArgs::default()
+            ..Overrides::default()
         };
         let c = f.resolve(&flags).expect("flags");
         assert_eq!(c.token.as_ref().map(Secret::expose), Some("tok-flag"));
@@ -740,7 +740,7 @@ mod tests {
     fn file_settings_of_another_cluster_are_ignored() {
         let f = Fixture::new().var(env::DCOS_URL, "https://other.example");
         f.cluster("c1", &toml_for("https://a.example", "alpha"), false);
-        let c = f.resolve(&GlobalArgs::default()).expect("resolve");
+        let c = f.resolve(&Overrides::default()).expect("resolve");
         assert!(
             c.token.is_none(),
             "a token is never sent to another cluster"
@@ -754,7 +754,7 @@ mod tests {
             .var(env::DCOS_URL, "https://a.example")
             .var(env::DCOS_ACS_TOKEN, "");
         f.cluster("c1", &toml_for("https://a.example", "alpha"), false);
-        let c = f.resolve(&GlobalArgs::default()).expect("resolve");
+        let c = f.resolve(&Overrides::default()).expect("resolve");
         assert!(c.token.is_none());
     }
 
@@ -778,22 +778,22 @@ mod tests {
             false,
         );
         assert_eq!(
-            f.resolve(&GlobalArgs::default()).expect("bool").tls,
+            f.resolve(&Overrides::default()).expect("bool").tls,
             TlsMode::Insecure
         );
         let f = f.var(env::DCOS_SSL_VERIFY, "/ca.pem");
         assert_eq!(
-            f.resolve(&GlobalArgs::default()).expect("env").tls,
+            f.resolve(&Overrides::default()).expect("env").tls,
             TlsMode::CaFile("/ca.pem".into())
         );
         let f = f.var(env::DCOS_TLS_INSECURE, "1");
         assert_eq!(
-            f.resolve(&GlobalArgs::default()).expect("insecure").tls,
+            f.resolve(&Overrides::default()).expect("insecure").tls,
             TlsMode::Insecure
         );
-        let flags = GlobalArgs {
+        let flags = Overrides {
             ca_file: Some("/flag.pem".into()),
-            ..GlobalArgs::default()
+            ..Overrides::default()
         };
         assert_eq!(
             f.resolve(&flags).expect("flag").tls,
@@ -804,15 +804,15 @@ mod tests {
     #[test]
     fn marathon_flag_needs_no_cluster() {
         let f = Fixture::new();
-        let flags = GlobalArgs {
+        let flags = Overrides {
             marathon: Some("http://marathon.mesos:8080".into()),
-            ..GlobalArgs::default()
+            ..Overrides::default()
         };
         let c = f.resolve(&flags).expect("bare marathon");
         assert_eq!(c.marathon_url.as_str(), "http://marathon.mesos:8080/");
         assert!(c.dcos_url.is_none());
         let f = f.var(env::DCOS_MARATHON_URL, "http://m2:8080");
-        let c = f.resolve(&GlobalArgs::default()).expect("env marathon");
+        let c = f.resolve(&Overrides::default()).expect("env marathon");
         assert_eq!(c.marathon_url.as_str(), "http://m2:8080/");
     }
 
@@ -821,20 +821,20 @@ mod tests {
         let f = Fixture::new().var(env::DCOS_TIMEOUT, "soon");
         f.cluster("c1", &toml_for("https://a.example", "alpha"), false);
         assert_eq!(
-            f.resolve(&GlobalArgs::default())
+            f.resolve(&Overrides::default())
                 .expect_err("timeout")
                 .to_string(),
             "invalid timeout 'soon' from DCOS_TIMEOUT: expected whole seconds"
         );
         let f = Fixture::new().var(env::DCOS_URL, "ftp://x");
         assert!(matches!(
-            f.resolve(&GlobalArgs::default()),
+            f.resolve(&Overrides::default()),
             Err(ConfigError::BadUrl { .. })
         ));
         let f = Fixture::new();
         f.cluster("c1", "[core\n", false);
         assert!(matches!(
-            f.resolve(&GlobalArgs::default()),
+            f.resolve(&Overrides::default()),
             Err(ConfigError::ReadConfig { .. })
         ));
     }

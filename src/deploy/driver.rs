@@ -17,29 +17,11 @@ use crate::deploy::event::DeployEvent;
 use crate::deploy::machine::{Action, Failure, Input, Machine, Outcome, Snapshot};
 use crate::deploy::metric::DrainMetric;
 use crate::deploy::plan::LbSample;
-use crate::error::{ExitCode, HasExitCode};
+use crate::deploy::stop::FailureKind;
 use crate::lb::client::LbClient;
 use crate::marathon::MarathonError;
 use crate::marathon::client::{AppQuery, MarathonClient};
 use crate::marathon::labels;
-
-/// A deploy that stopped before its goal; the group stays resumable.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{message}")]
-pub struct DeployError {
-    /// The exit code.
-    pub code: ExitCode,
-    /// Why it stopped.
-    pub message: String,
-    /// What to do next.
-    pub hint: Option<String>,
-}
-
-impl HasExitCode for DeployError {
-    fn exit_code(&self) -> ExitCode {
-        self.code
-    }
-}
 
 /// The real I/O of a deploy.
 #[derive(Debug)]
@@ -219,23 +201,24 @@ impl LiveIo {
     }
 }
 
-/// The HTTP status of a Marathon error, for the machine's retry rules.
+/// How a Marathon request failed, for the machine's retry rules.
 fn failure(err: &MarathonError) -> Failure {
-    let status = match err {
-        MarathonError::NotFound { .. } => Some(404),
-        MarathonError::Locked { .. } => Some(409),
+    let kind = match err {
+        MarathonError::NotFound { .. } => FailureKind::Status(404),
+        MarathonError::Locked { .. } => FailureKind::Status(409),
         MarathonError::Invalid { status, .. } | MarathonError::Status { status, .. } => {
-            Some(*status)
+            FailureKind::Status(*status)
         }
-        MarathonError::Unauthorized | MarathonError::Auth(_) => Some(401),
-        MarathonError::Forbidden => Some(403),
-        MarathonError::Tls { .. } => Some(495),
+        MarathonError::Unauthorized | MarathonError::Forbidden | MarathonError::Auth(_) => {
+            FailureKind::Auth
+        }
+        MarathonError::Tls { .. } => FailureKind::Tls,
         MarathonError::Timeout { .. }
         | MarathonError::Unreachable { .. }
-        | MarathonError::Decode { .. } => None,
+        | MarathonError::Decode { .. } => FailureKind::NoAnswer,
     };
     Failure {
-        status,
+        kind,
         message: err.to_string(),
     }
 }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::deploy::plan::Blocker;
+use crate::deploy::plan::{Blocker, PlanStep};
 
 /// Instance counts of one app of the group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -35,15 +35,6 @@ pub struct LbCounts {
     /// Why the LB could not be read, if it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-}
-
-/// One step of a plan: instance counts after it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct PlanStep {
-    /// Instances of the growing app.
-    pub new: u32,
-    /// Instances of the shrinking app.
-    pub old: u32,
 }
 
 /// Progress of a deploy.

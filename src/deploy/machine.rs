@@ -20,10 +20,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::deploy::event::{AppCounts, DeployEvent, LbCounts, PlanStep};
-use crate::deploy::plan::{self, BuildOptions, DrainReport, LbSample};
+use crate::deploy::event::{AppCounts, DeployEvent, LbCounts};
+use crate::deploy::plan::{self, BuildOptions, DrainReport, LbSample, PlanStep};
 use crate::deploy::proof::{self, DrainProof, LbProfile, ProofChoice};
-use crate::error::ExitCode;
+use crate::deploy::stop::{FailureKind, Request, StopReason};
 use crate::lb::{horizon, stats};
 use crate::marathon::labels;
 use crate::marathon::types::App;
@@ -88,8 +88,8 @@ pub struct Snapshot {
 /// A failed request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    /// The HTTP status, if there was an answer.
-    pub status: Option<u16>,
+    /// How it failed.
+    pub kind: FailureKind,
     /// What went wrong.
     pub message: String,
 }
@@ -203,9 +203,9 @@ pub enum Outcome {
     },
     /// The run stopped; the group is left resumable.
     Stopped {
-        /// The exit code.
-        code: ExitCode,
-        /// Why.
+        /// Why, as a type.
+        reason: StopReason,
+        /// Why, for the user.
         message: String,
         /// What to do next.
         hint: Option<String>,
@@ -261,15 +261,13 @@ impl Pending {
         }
     }
 
-    fn exit_code(&self) -> ExitCode {
+    fn request(&self) -> Request {
         match self {
-            Self::Create => ExitCode::AppCreate,
-            Self::Scale | Self::Kill => ExitCode::Scale,
-            Self::Delete => ExitCode::AppDelete,
-            Self::Stats | Self::Pids(_) | Self::Profiles | Self::Metric { .. } => {
-                ExitCode::MarathonLb
-            }
-            _ => ExitCode::Marathon,
+            Self::Create => Request::Create,
+            Self::Scale | Self::Kill => Request::Scale,
+            Self::Delete => Request::Delete,
+            Self::Stats | Self::Pids(_) | Self::Profiles | Self::Metric { .. } => Request::Lb,
+            _ => Request::ListGroup,
         }
     }
 }
@@ -366,7 +364,7 @@ impl Machine {
         match input {
             Input::Start => self.request(Pending::List, Action::ListGroup),
             Input::Interrupted => vec![finish_stopped(
-                ExitCode::Interrupted,
+                StopReason::Interrupted,
                 "interrupted; the group is left as it is".into(),
                 self.resume_hint(),
             )],
@@ -430,7 +428,7 @@ impl Machine {
                 Input::Confirmed(false),
             ) => {
                 vec![finish_stopped(
-                    ExitCode::Failure,
+                    StopReason::Declined,
                     "declined; nothing more was changed".into(),
                     self.resume_hint(),
                 )]
@@ -456,7 +454,7 @@ impl Machine {
             }
             (Pending::Hook(tasks), Input::Done) => self.confirm_kill(tasks),
             (Pending::Hook(_), Input::HookFailed(why)) => vec![finish_stopped(
-                ExitCode::Usage,
+                StopReason::HookFailed,
                 format!("the pre-kill hook failed ({why}); no task was killed"),
                 self.resume_hint(),
             )],
@@ -498,7 +496,7 @@ impl Machine {
         if waited >= self.config.max_wait {
             self.old_haproxy_since = None;
             return vec![finish_stopped(
-                ExitCode::Timeout,
+                StopReason::OldHaproxyRunning,
                 format!(
                     "old HAProxy processes did not exit within --max-wait ({} s); no task was killed: {}",
                     self.config.max_wait.as_secs(),
@@ -554,8 +552,8 @@ impl Machine {
                 let new = match built {
                     Ok(new) => new,
                     Err(e) => {
-                        let code = crate::error::HasExitCode::exit_code(&e);
-                        return vec![finish_stopped(code, e.to_string(), None)];
+                        let message = e.to_string();
+                        return vec![finish_stopped(StopReason::Plan(e), message, None)];
                     }
                 };
                 let port = plan::label_u32_value(&new.json, labels::PORT_0).unwrap_or(0);
@@ -592,14 +590,14 @@ impl Machine {
             }
             (_, []) => {
                 return vec![finish_stopped(
-                    ExitCode::InvalidInput,
+                    StopReason::WrongGroupState,
                     format!("no app of deployment group {group} is running"),
                     None,
                 )];
             }
             (Mode::CompleteCurrent | Mode::CompletePrevious | Mode::MoveSplit(_), [_]) => {
                 return vec![finish_stopped(
-                    ExitCode::InvalidInput,
+                    StopReason::WrongGroupState,
                     "Cannot use --complete-cur, --complete-prev flags when config is not hybrid"
                         .into(),
                     Some(format!(
@@ -729,12 +727,12 @@ impl Machine {
                     ),
                 ),
                 Err(e) => {
-                    let code = if e.usage {
-                        ExitCode::Usage
+                    let reason = if e.usage {
+                        StopReason::ProofRefused
                     } else {
-                        ExitCode::MarathonLb
+                        StopReason::ProofUnavailable
                     };
-                    return vec![finish_stopped(code, e.message, Some(e.hint))];
+                    return vec![finish_stopped(reason, e.message, Some(e.hint))];
                 }
             };
         self.proof = Some(chosen);
@@ -789,7 +787,7 @@ impl Machine {
             return None;
         }
         Some(finish_stopped(
-            ExitCode::MarathonLb,
+            StopReason::ProofUnavailable,
             format!(
                 "--drain-proof horizon cannot prove a drain: {}; nothing was changed",
                 unbounded.join("; ")
@@ -991,7 +989,7 @@ impl Machine {
         let Some(grower) = self.app(&goal.grower).cloned() else {
             if let Some(conflict) = self.create_conflict.take() {
                 return vec![finish_stopped(
-                    ExitCode::AppCreate,
+                    StopReason::CreateConflict,
                     format!(
                         "Marathon already has an app {} outside deployment group {} ({conflict}); nothing was changed",
                         goal.grower, self.config.group
@@ -1006,7 +1004,7 @@ impl Machine {
                 return self.create(app);
             }
             return vec![finish_stopped(
-                ExitCode::Marathon,
+                StopReason::AppVanished,
                 format!("app {} disappeared from Marathon", goal.grower),
                 None,
             )];
@@ -1019,7 +1017,7 @@ impl Machine {
             && grower.label(labels::DEPLOYMENT_STARTED_AT) != Some(ours)
         {
             return vec![finish_stopped(
-                ExitCode::AppCreate,
+                StopReason::CreateConflict,
                 format!(
                     "another deploy of group {} created {} while this one was starting ({}={}, this run's {ours}; Marathon said: {conflict}); this run changed nothing and stops",
                     self.config.group,
@@ -1098,7 +1096,7 @@ impl Machine {
                 let why = plan::unhealthy_reason(&grower)
                     .unwrap_or_else(|| "Marathon's deployment did not finish".into());
                 actions.push(finish_stopped(
-                    ExitCode::Timeout,
+                    StopReason::Unhealthy,
                     format!(
                         "{} did not become healthy within --max-wait ({} s): {why}; {} was not touched",
                         grower.id,
@@ -1295,8 +1293,13 @@ impl Machine {
     }
 
     fn lb_timeout(&self, report: &DrainReport, goal: &Goal) -> Action {
-        let (code, what) = if report.unreachable.is_empty() {
-            (ExitCode::Timeout, "tasks did not drain".to_string())
+        let (reason, what) = if report.unreachable.is_empty() {
+            (
+                StopReason::NotDrained {
+                    blockers: report.blockers.clone(),
+                },
+                "tasks did not drain".to_string(),
+            )
         } else {
             let lbs: Vec<String> = report
                 .unreachable
@@ -1304,7 +1307,7 @@ impl Machine {
                 .map(|(u, e)| format!("{u} ({e})"))
                 .collect();
             (
-                ExitCode::MarathonLb,
+                StopReason::LbUnreachable,
                 format!("marathon-lb could not be read: {}", lbs.join(", ")),
             )
         };
@@ -1324,7 +1327,7 @@ impl Machine {
             format!("\n  {}", blockers.join("\n  "))
         };
         finish_stopped(
-            code,
+            reason,
             format!(
                 "no progress within --max-wait ({} s) in backend {}: {what}; no undrained task was killed{detail}",
                 self.config.max_wait.as_secs(),
@@ -1385,7 +1388,9 @@ impl Machine {
         let key = self.progress.map(|(_, k)| k).unwrap_or_default();
         if self.stalled(now, key) {
             return vec![finish_stopped(
-                ExitCode::Timeout,
+                StopReason::DrainMetricBusy {
+                    tasks: busy.to_vec(),
+                },
                 format!(
                     "no progress within --max-wait ({} s): task(s) {} of {} still report pending work on --drain-metric; no task was killed",
                     self.config.max_wait.as_secs(),
@@ -1483,20 +1488,21 @@ impl Machine {
         let Some(pending) = self.pending.take() else {
             return Vec::new();
         };
-        let retryable = match failure.status {
-            None => true,
-            Some(409) => true,
-            Some(s) => s >= 500,
+        let retryable = match failure.kind {
+            FailureKind::NoAnswer => true,
+            FailureKind::Status(s) => s == 409 || s >= 500,
+            FailureKind::Tls | FailureKind::Auth => false,
         };
-        if pending == Pending::Delete && failure.status == Some(404) {
+        if pending == Pending::Delete && failure.kind == FailureKind::Status(404) {
             return self.request(Pending::List, Action::ListGroup);
         }
-        if pending == Pending::List && self.goal.is_none() && failure.status.is_none() {
+        if pending == Pending::List && self.goal.is_none() && failure.kind == FailureKind::NoAnswer
+        {
             // The first look at Marathon: nothing was changed, and a
             // Marathon that cannot be reached now is a wrong -m or cluster
             // far more often than a blip worth waiting --max-wait for.
             return vec![finish_stopped(
-                ExitCode::Marathon,
+                StopReason::MarathonUnreachable,
                 format!(
                     "{} failed: {}; nothing was changed",
                     pending.describe(),
@@ -1505,20 +1511,23 @@ impl Machine {
                 None,
             )];
         }
-        if pending == Pending::Create && failure.status == Some(409) {
+        if pending == Pending::Create && failure.kind == FailureKind::Status(409) {
             self.create_conflict = Some(failure.message);
             return self.request(Pending::List, Action::ListGroup);
         }
         let key = self.progress.map(|(_, k)| k).unwrap_or_default();
         let stalled = self.stalled(now, key);
         if !retryable || stalled {
-            let hint = if pending == Pending::Create && failure.status == Some(422) {
+            let hint = if pending == Pending::Create && failure.kind == FailureKind::Status(422) {
                 Some("check that both service ports (the app's and HAPROXY_DEPLOYMENT_ALT_PORT) are free".into())
             } else {
                 self.resume_hint()
             };
             return vec![finish_stopped(
-                pending.exit_code(),
+                StopReason::RequestFailed {
+                    request: pending.request(),
+                    kind: failure.kind,
+                },
                 format!("{} failed: {}", pending.describe(), failure.message),
                 hint,
             )];
@@ -1543,7 +1552,7 @@ impl Machine {
 
 fn in_progress(group: &str) -> Vec<Action> {
     vec![finish_stopped(
-        ExitCode::Usage,
+        StopReason::AlreadyDeploying,
         format!("There appears to be an existing deployment in progress in group {group}"),
         Some(
             "add --resume to finish it, --complete-cur to promote or --complete-prev to roll back"
@@ -1580,9 +1589,9 @@ fn done(message: String) -> Action {
     Action::Finish(Outcome::Done(message))
 }
 
-fn finish_stopped(code: ExitCode, message: String, hint: Option<String>) -> Action {
+fn finish_stopped(reason: StopReason, message: String, hint: Option<String>) -> Action {
     Action::Finish(Outcome::Stopped {
-        code,
+        reason,
         message,
         hint,
     })

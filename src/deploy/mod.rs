@@ -9,3 +9,4 @@ pub mod machine;
 pub mod metric;
 pub mod plan;
 pub mod proof;
+pub mod stop;

@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::error::{ExitCode, HasExitCode};
 use crate::lb::stats::{self, StatsRow};
 use crate::marathon::labels;
 use crate::marathon::types::{App, Task};
@@ -28,13 +27,13 @@ pub enum PlanError {
     Invalid(String),
 }
 
-impl HasExitCode for PlanError {
-    fn exit_code(&self) -> ExitCode {
-        match self {
-            Self::Missing(_) => ExitCode::MissingField,
-            Self::Invalid(_) => ExitCode::InvalidInput,
-        }
-    }
+/// One step of a plan: instance counts after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct PlanStep {
+    /// Instances of the growing app.
+    pub new: u32,
+    /// Instances of the shrinking app.
+    pub old: u32,
 }
 
 /// The two colours of a deployment group.
@@ -305,8 +304,7 @@ pub fn steps(
     target: u32,
     linear: Option<u32>,
     surge: bool,
-) -> Vec<crate::deploy::event::PlanStep> {
-    use crate::deploy::event::PlanStep;
+) -> Vec<PlanStep> {
     let (mut new, mut old) = (start, shrink_from);
     let mut out = vec![PlanStep { new, old }];
     for _ in 0..target.max(4) * 2 {

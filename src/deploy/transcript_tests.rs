@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::*;
+use crate::deploy::stop::{Request, StopReason};
 use crate::lb::stats::StatsRow;
 use crate::lb::worker::Worker;
 use crate::marathon::types::{DeploymentRef, HealthCheckResult, Task, VersionInfo};
@@ -309,7 +310,7 @@ impl World {
                 self.apps.push(app);
                 self.set_instances(&id, 1);
                 Input::Failed(Failure {
-                    status: Some(409),
+                    kind: FailureKind::Status(409),
                     message: format!("An app with id [{id}] already exists."),
                 })
             }
@@ -442,7 +443,7 @@ fn input_line(input: &Input) -> String {
                 .collect::<Vec<_>>()
                 .join(" ")
         ),
-        Input::Failed(f) => format!("Failed {:?} {}", f.status, f.message),
+        Input::Failed(f) => format!("Failed {:?} {}", f.kind, f.message),
         other => format!("{other:?}"),
     }
 }
@@ -466,11 +467,11 @@ fn action_line(action: &Action) -> String {
                 .unwrap_or_default()
         ),
         Action::Finish(Outcome::Stopped {
-            code,
+            reason,
             message,
             hint,
         }) => format!(
-            "Finish Stopped {code:?}: {message} (hint: {})",
+            "Finish Stopped {reason:?}: {message} (hint: {})",
             hint.clone().unwrap_or_default()
         ),
         other => format!("{other:?}"),
@@ -612,11 +613,11 @@ fn conflicts_and_server_errors_are_retried() {
     let mut world = World::new();
     world.running("blue", 10000, 3, 0);
     let conflict = Failure {
-        status: Some(409),
+        kind: FailureKind::Status(409),
         message: "App is locked by one or more deployments.".into(),
     };
     let server = Failure {
-        status: Some(500),
+        kind: FailureKind::Status(500),
         message: "Internal Server Error".into(),
     };
     world.faults = vec![
@@ -638,16 +639,25 @@ fn a_rejected_create_stops_with_zdds_code() {
         "create",
         1,
         Failure {
-            status: Some(422),
+            kind: FailureKind::Status(422),
             message: "servicePort 10001 is in use".into(),
         },
     )];
     let mut m = Machine::new(config(Mode::Deploy(user_app())));
     let run = run(&mut m, &mut world, never);
-    let Some(Outcome::Stopped { code, .. }) = run.outcome else {
+    let Some(Outcome::Stopped { reason, .. }) = run.outcome else {
         panic!("{}", run.transcript)
     };
-    assert_eq!(code, ExitCode::AppCreate);
+    assert!(
+        matches!(
+            reason,
+            StopReason::RequestFailed {
+                request: Request::Create,
+                ..
+            }
+        ),
+        "{reason:?}"
+    );
     assert_eq!(app_ids(&world), [("/web-blue".to_string(), 3)]);
 }
 
@@ -658,10 +668,13 @@ fn a_new_app_that_never_gets_healthy_leaves_the_old_one_untouched() {
     world.broken = vec!["/web-green".into()];
     let mut m = Machine::new(config(Mode::Deploy(user_app())));
     let run = run(&mut m, &mut world, never);
-    let Some(Outcome::Stopped { code, message, .. }) = &run.outcome else {
+    let Some(Outcome::Stopped {
+        reason, message, ..
+    }) = &run.outcome
+    else {
         panic!("{}", run.transcript)
     };
-    assert_eq!(*code, ExitCode::Timeout);
+    assert!(matches!(reason, StopReason::Unhealthy), "{reason:?}");
     assert!(
         message.contains("HTTP 503") && message.contains("/web-blue was not touched"),
         "{message}"
@@ -678,10 +691,16 @@ fn undrained_tasks_are_never_killed_and_the_stop_names_lb_server_and_sessions() 
     world.sessions.insert("web-blue.31001".into(), 1000);
     let mut m = Machine::new(config(Mode::Deploy(user_app())));
     let run = run(&mut m, &mut world, never);
-    let Some(Outcome::Stopped { code, message, .. }) = &run.outcome else {
+    let Some(Outcome::Stopped {
+        reason, message, ..
+    }) = &run.outcome
+    else {
         panic!("{}", run.transcript)
     };
-    assert_eq!(*code, ExitCode::Timeout);
+    assert!(
+        matches!(reason, StopReason::NotDrained { .. }),
+        "{reason:?}"
+    );
     assert!(
         message.contains(
             "http://lb1:9090: server 10.0.0.1:31001 of task web-blue.31001 is MAINT with"
@@ -703,10 +722,13 @@ fn an_lb_that_stops_answering_blocks_kills_and_stops_with_code_5() {
     world.running("blue", 10000, 3, 0);
     let mut m = Machine::new(config(Mode::Deploy(user_app())));
     let run = run(&mut m, &mut world, never);
-    let Some(Outcome::Stopped { code, message, .. }) = &run.outcome else {
+    let Some(Outcome::Stopped {
+        reason, message, ..
+    }) = &run.outcome
+    else {
         panic!("{}", run.transcript)
     };
-    assert_eq!(*code, ExitCode::MarathonLb);
+    assert!(matches!(reason, StopReason::LbUnreachable), "{reason:?}");
     assert!(
         message.contains("http://lb2:9090 (connection refused)"),
         "{message}"
@@ -739,10 +761,10 @@ fn a_failing_pre_kill_hook_stops_resumable_with_exit_2() {
     cfg.pre_kill_hook = true;
     let mut m = Machine::new(cfg);
     let run = run(&mut m, &mut world, never);
-    let Some(Outcome::Stopped { code, .. }) = run.outcome else {
+    let Some(Outcome::Stopped { reason, .. }) = run.outcome else {
         panic!()
     };
-    assert_eq!(code, ExitCode::Usage);
+    assert!(matches!(reason, StopReason::HookFailed), "{reason:?}");
     assert!(!run.transcript.contains("< Kill"));
 }
 
@@ -771,10 +793,10 @@ fn ctrl_c_at_every_phase_then_resume_or_rollback() {
                 }
                 name.starts_with(phase) && seen == nth
             });
-            let Some(Outcome::Stopped { code, .. }) = first.outcome else {
+            let Some(Outcome::Stopped { reason, .. }) = first.outcome else {
                 panic!("{phase}: {}", first.transcript)
             };
-            assert_eq!(code, ExitCode::Interrupted);
+            assert!(matches!(reason, StopReason::Interrupted), "{reason:?}");
             let state = group_line(&world.apps);
             let mode = if resume {
                 Mode::Resume
@@ -868,10 +890,10 @@ fn complete_flags_need_a_hybrid_group() {
     world.running("blue", 10000, 3, 0);
     let mut m = Machine::new(config(Mode::CompleteCurrent));
     let run = run(&mut m, &mut world, never);
-    let Some(Outcome::Stopped { code, .. }) = run.outcome else {
+    let Some(Outcome::Stopped { reason, .. }) = run.outcome else {
         panic!()
     };
-    assert_eq!(code, ExitCode::InvalidInput);
+    assert!(matches!(reason, StopReason::WrongGroupState), "{reason:?}");
 }
 
 #[test]
@@ -881,10 +903,13 @@ fn a_second_deploy_during_one_in_progress_is_refused() {
     world.running("green", 10001, 1, 0);
     let mut m = Machine::new(config(Mode::Deploy(user_app())));
     let run = run(&mut m, &mut world, never);
-    let Some(Outcome::Stopped { code, message, .. }) = run.outcome else {
+    let Some(Outcome::Stopped {
+        reason, message, ..
+    }) = run.outcome
+    else {
         panic!()
     };
-    assert_eq!(code, ExitCode::Usage);
+    assert!(matches!(reason, StopReason::AlreadyDeploying), "{reason:?}");
     assert!(message.contains("existing deployment in progress"));
 }
 
@@ -937,10 +962,16 @@ fn a_drain_metric_that_stays_busy_stops_resumable_after_max_wait() {
     cfg.drain_metric = true;
     let mut m = Machine::new(cfg);
     let run = run(&mut m, &mut world, never);
-    let Some(Outcome::Stopped { code, message, .. }) = &run.outcome else {
+    let Some(Outcome::Stopped {
+        reason, message, ..
+    }) = &run.outcome
+    else {
         panic!("{}", run.transcript)
     };
-    assert_eq!(*code, ExitCode::Timeout);
+    assert!(
+        matches!(reason, StopReason::DrainMetricBusy { .. }),
+        "{reason:?}"
+    );
     assert!(
         message.contains("web-blue.31001 of /web-blue still report pending work"),
         "{message}"
@@ -960,14 +991,17 @@ fn an_old_haproxy_worker_that_never_exits_stops_resumable_at_max_wait() {
     let mut m = Machine::new(config(Mode::Deploy(user_app())));
     let run = run(&mut m, &mut world, never);
     let Some(Outcome::Stopped {
-        code,
+        reason,
         message,
         hint,
     }) = &run.outcome
     else {
         panic!("{}", run.transcript)
     };
-    assert_eq!(*code, ExitCode::Timeout);
+    assert!(
+        matches!(reason, StopReason::OldHaproxyRunning),
+        "{reason:?}"
+    );
     assert_eq!(
         message,
         "old HAProxy processes did not exit within --max-wait (30 s); no task was killed: \
@@ -998,7 +1032,7 @@ fn a_create_conflict_with_an_app_outside_the_group_stops_after_one_try() {
             "create",
             n,
             Failure {
-                status: Some(409),
+                kind: FailureKind::Status(409),
                 message: "An app with id [/web-green] already exists.".into(),
             },
         ));
@@ -1006,14 +1040,14 @@ fn a_create_conflict_with_an_app_outside_the_group_stops_after_one_try() {
     let mut m = Machine::new(config(Mode::Deploy(user_app())));
     let run = run(&mut m, &mut world, never);
     let Some(Outcome::Stopped {
-        code,
+        reason,
         message,
         hint,
     }) = &run.outcome
     else {
         panic!("{}", run.transcript)
     };
-    assert_eq!(*code, ExitCode::AppCreate);
+    assert!(matches!(reason, StopReason::CreateConflict), "{reason:?}");
     assert_eq!(
         message,
         "Marathon already has an app /web-green outside deployment group web \
@@ -1041,21 +1075,24 @@ fn an_unreachable_marathon_at_the_first_look_stops_at_once() {
         "list",
         1,
         Failure {
-            status: None,
+            kind: FailureKind::NoAnswer,
             message: "Marathon at http://m:8080 is unreachable (connection refused)".into(),
         },
     ));
     let mut m = Machine::new(config(Mode::Deploy(user_app())));
     let run = run(&mut m, &mut world, never);
     let Some(Outcome::Stopped {
-        code,
+        reason,
         message,
         hint,
     }) = &run.outcome
     else {
         panic!("{}", run.transcript)
     };
-    assert_eq!(*code, ExitCode::Marathon);
+    assert!(
+        matches!(reason, StopReason::MarathonUnreachable),
+        "{reason:?}"
+    );
     assert!(
         message.ends_with("(connection refused); nothing was changed"),
         "{message}"
@@ -1097,14 +1134,14 @@ fn config_with(proof: ProofChoice) -> Config {
     cfg
 }
 
-/// How a run that must stop ended: its exit code, message and hint.
-fn stopped(run: &Run) -> (ExitCode, &str, Option<&str>) {
+/// How a run that must stop ended: its reason, message and hint.
+fn stopped(run: &Run) -> (&StopReason, &str, Option<&str>) {
     match &run.outcome {
         Some(Outcome::Stopped {
-            code,
+            reason,
             message,
             hint,
-        }) => (*code, message, hint.as_deref()),
+        }) => (reason, message, hint.as_deref()),
         _ => panic!("the run did not stop:\n{}", run.transcript),
     }
 }
@@ -1192,7 +1229,11 @@ fn without_the_serving_worker_the_horizon_never_lets_a_kill_go() {
     let run = run(&mut m, &mut world, never);
     assert!(run.transcript.contains("=MAINT"), "{}", run.transcript);
     assert!(!run.transcript.contains("< Kill"), "{}", run.transcript);
-    assert_eq!(stopped(&run).0, ExitCode::Timeout);
+    assert!(
+        matches!(stopped(&run).0, StopReason::NotDrained { .. }),
+        "{:?}",
+        stopped(&run).0
+    );
 }
 
 /// `mode tcp` has no horizon: asked for explicitly, the deploy stops before
@@ -1204,8 +1245,8 @@ fn a_tcp_backend_has_no_horizon() {
     let mut world = threaded_world(&tcp);
     let mut m = Machine::new(config_with(ProofChoice::Horizon));
     let run = run(&mut m, &mut world, never);
-    let (code, message, hint) = stopped(&run);
-    assert_eq!(code, ExitCode::MarathonLb);
+    let (reason, message, hint) = stopped(&run);
+    assert!(matches!(reason, StopReason::ProofUnavailable), "{reason:?}");
     assert!(
         message.contains("backend web_10000 is mode tcp")
             && message.contains("nothing was changed"),
@@ -1274,8 +1315,12 @@ fn a_concurrent_deployer_that_created_first_stops_this_run() {
     world.rival = Some(rival);
     let mut m = Machine::new(config(Mode::Deploy(user_app())));
     let run = run(&mut m, &mut world, never);
-    let (code, message, hint) = stopped(&run);
-    assert_eq!(code, ExitCode::AppCreate, "{}", run.transcript);
+    let (reason, message, hint) = stopped(&run);
+    assert!(
+        matches!(reason, StopReason::CreateConflict),
+        "{}",
+        run.transcript
+    );
     assert!(
         message.starts_with(
             "another deploy of group web created /web-green while this one was starting"
@@ -1310,8 +1355,12 @@ fn a_stop_before_the_create_offers_no_resume() {
     let run = run(&mut m, &mut world, |action, _| {
         matches!(action, Action::Confirm(_))
     });
-    let (code, _, hint) = stopped(&run);
-    assert_eq!(code, ExitCode::Interrupted, "{}", run.transcript);
+    let (reason, _, hint) = stopped(&run);
+    assert!(
+        matches!(reason, StopReason::Interrupted),
+        "{}",
+        run.transcript
+    );
     assert_eq!(hint, None, "{}", run.transcript);
     assert!(!run.transcript.contains("< Create"));
 }
@@ -1360,8 +1409,12 @@ fn an_unreachable_lb_is_never_counted_as_listing_the_new_app() {
     let mut m = Machine::new(config(Mode::Deploy(app)));
     let run = run(&mut m, &mut world, never);
     assert!(!run.transcript.contains(" UP on "), "{}", run.transcript);
-    let (code, message, _) = stopped(&run);
-    assert_eq!(code, ExitCode::MarathonLb, "{}", run.transcript);
+    let (reason, message, _) = stopped(&run);
+    assert!(
+        matches!(reason, StopReason::LbUnreachable),
+        "{}",
+        run.transcript
+    );
     assert!(
         message.contains("http://lb1:9090 (connection refused)"),
         "{message}"

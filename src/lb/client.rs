@@ -6,7 +6,6 @@
 
 use std::thread;
 
-use crate::error::{ExitCode, HasExitCode};
 use crate::lb::stats::{self, StatsRow};
 use crate::lb::worker::{self, Worker};
 
@@ -24,12 +23,6 @@ pub enum LbError {
         /// What went wrong.
         detail: String,
     },
-}
-
-impl HasExitCode for LbError {
-    fn exit_code(&self) -> ExitCode {
-        ExitCode::MarathonLb
-    }
 }
 
 /// One LB as read before a deploy chooses its drain proof.

@@ -12,8 +12,6 @@ pub mod wait;
 pub use client::{AppQuery, KillResult, MarathonClient};
 pub use events::{EventStream, MarathonEvent};
 
-use crate::error::{ExitCode, HasExitCode};
-
 /// A failed Marathon request, with what the user needs to fix it.
 #[derive(Debug, thiserror::Error)]
 pub enum MarathonError {
@@ -96,14 +94,4 @@ pub enum MarathonError {
         /// What failed to parse.
         detail: String,
     },
-}
-
-impl HasExitCode for MarathonError {
-    fn exit_code(&self) -> ExitCode {
-        match self {
-            Self::Unauthorized | Self::Forbidden | Self::Auth(_) => ExitCode::Auth,
-            Self::Invalid { .. } => ExitCode::InvalidInput,
-            _ => ExitCode::Marathon,
-        }
-    }
 }

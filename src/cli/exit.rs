@@ -1,12 +1,22 @@
-//! The one place that turns errors into exit codes and prints them.
+//! The one place that knows exit codes: the table, and the mapping from
+//! every module's typed error (and the deploy's typed stop reason) to a code.
 //!
-//! Modules return their own typed errors; commands add context with `anyhow`.
-//! [`CliError`] carries the [`ExitCode`] chosen for a failure, and
-//! [`exit_code_for`] finds it by walking the error chain. The codes extend
-//! zdd.py's (marathon-lb's `zdd_exceptions.py`) so scripts written for zdd.py
-//! keep working.
+//! Modules below the CLI return typed errors and never see an exit code;
+//! commands add context with `anyhow`, or a [`CliError`] when the command
+//! itself chooses the code. [`exit_code_for`] walks the error chain: the
+//! first error it knows decides. The codes extend zdd.py's (marathon-lb's
+//! `zdd_exceptions.py`) so scripts written for zdd.py keep working.
 
 use std::fmt;
+
+use crate::dcos::auth::AuthError;
+use crate::dcos::config::ConfigError;
+use crate::deploy::plan::PlanError;
+use crate::deploy::stop::{DeployError, Request, StopReason};
+use crate::http::HttpError;
+use crate::jq::JqError;
+use crate::lb::client::LbError;
+use crate::marathon::MarathonError;
 
 /// The documented exit codes of `dcos-lb`. Shown by `dcos-lb --help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,46 +141,102 @@ impl fmt::Display for CliError {
 
 impl std::error::Error for CliError {}
 
-/// Errors that can say which exit code they deserve. Module error types
-/// implement this so the mapping stays in their hands but is read here only.
-pub trait HasExitCode {
-    /// The exit code for this error.
-    fn exit_code(&self) -> ExitCode;
-}
-
 /// Finds the exit code for an error: the first [`CliError`] or known module
 /// error in the chain decides; otherwise 1.
 pub fn exit_code_for(err: &anyhow::Error) -> ExitCode {
-    for cause in err.chain() {
-        if let Some(e) = cause.downcast_ref::<CliError>() {
-            return e.code;
-        }
-        if let Some(e) = cause.downcast_ref::<crate::marathon::MarathonError>() {
-            return e.exit_code();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::lb::client::LbError>() {
-            return e.exit_code();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::deploy::driver::DeployError>() {
-            return e.exit_code();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::deploy::plan::PlanError>() {
-            return e.exit_code();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::jq::JqError>() {
-            return e.exit_code();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::dcos::config::ConfigError>() {
-            return e.exit_code();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::dcos::auth::AuthError>() {
-            return e.exit_code();
-        }
-        if let Some(e) = cause.downcast_ref::<crate::http::HttpError>() {
-            return e.exit_code();
-        }
+    err.chain()
+        .find_map(known_code)
+        .unwrap_or(ExitCode::Failure)
+}
+
+/// The code of one error of the chain, if it is one this table knows.
+fn known_code(cause: &(dyn std::error::Error + 'static)) -> Option<ExitCode> {
+    if let Some(e) = cause.downcast_ref::<CliError>() {
+        return Some(e.code);
     }
-    ExitCode::Failure
+    if let Some(e) = cause.downcast_ref::<MarathonError>() {
+        return Some(marathon_code(e));
+    }
+    if let Some(e) = cause.downcast_ref::<DeployError>() {
+        return Some(stop_code(&e.reason));
+    }
+    if let Some(e) = cause.downcast_ref::<PlanError>() {
+        return Some(plan_code(e));
+    }
+    if let Some(e) = cause.downcast_ref::<JqError>() {
+        return Some(match e {
+            // A filter that does not compile is a usage error, as a bad flag.
+            JqError::Compile { .. } => ExitCode::Usage,
+            JqError::Runtime(_) => ExitCode::Failure,
+        });
+    }
+    if let Some(e) = cause.downcast_ref::<ConfigError>() {
+        return Some(match e {
+            ConfigError::Auth(_) => ExitCode::Auth,
+            _ => ExitCode::Failure,
+        });
+    }
+    if cause.is::<LbError>() {
+        return Some(ExitCode::MarathonLb);
+    }
+    if cause.is::<AuthError>() {
+        return Some(ExitCode::Auth);
+    }
+    if cause.is::<HttpError>() {
+        return Some(ExitCode::Failure);
+    }
+    None
+}
+
+/// A Marathon error outside a deploy: refused credentials are 11, a body
+/// Marathon rejected is the user's input (3), anything else Marathon's (6).
+fn marathon_code(e: &MarathonError) -> ExitCode {
+    match e {
+        MarathonError::Unauthorized | MarathonError::Forbidden | MarathonError::Auth(_) => {
+            ExitCode::Auth
+        }
+        MarathonError::Invalid { .. } => ExitCode::InvalidInput,
+        _ => ExitCode::Marathon,
+    }
+}
+
+fn plan_code(e: &PlanError) -> ExitCode {
+    match e {
+        PlanError::Missing(_) => ExitCode::MissingField,
+        PlanError::Invalid(_) => ExitCode::InvalidInput,
+    }
+}
+
+/// A deploy's stop, in zdd.py's codes. A failed request exits by the step
+/// that failed, whatever the HTTP status (zdd.py's `AppCreateException`,
+/// `AppScaleException`, `AppDeleteException`): so a 409 that outlasts
+/// `--max-wait` exits 9 from a deploy's scale, while `app scale` (one
+/// request, no step) exits 6 as any Marathon error.
+pub fn stop_code(reason: &StopReason) -> ExitCode {
+    match reason {
+        StopReason::Interrupted => ExitCode::Interrupted,
+        StopReason::Declined => ExitCode::Failure,
+        // zdd.py exits 2 when the pre-kill hook fails.
+        StopReason::HookFailed | StopReason::AlreadyDeploying | StopReason::ProofRefused => {
+            ExitCode::Usage
+        }
+        StopReason::Plan(e) => plan_code(e),
+        StopReason::WrongGroupState => ExitCode::InvalidInput,
+        StopReason::ProofUnavailable | StopReason::LbUnreachable => ExitCode::MarathonLb,
+        StopReason::CreateConflict => ExitCode::AppCreate,
+        StopReason::AppVanished | StopReason::MarathonUnreachable => ExitCode::Marathon,
+        StopReason::RequestFailed { request, .. } => match request {
+            Request::Create => ExitCode::AppCreate,
+            Request::Scale => ExitCode::Scale,
+            Request::Delete => ExitCode::AppDelete,
+            Request::Lb => ExitCode::MarathonLb,
+            Request::ListGroup => ExitCode::Marathon,
+        },
+        StopReason::Unhealthy
+        | StopReason::NotDrained { .. }
+        | StopReason::DrainMetricBusy { .. }
+        | StopReason::OldHaproxyRunning => ExitCode::Timeout,
+    }
 }
 
 /// Hints attached anywhere in the chain.
@@ -182,7 +248,7 @@ pub fn hints_for(err: &anyhow::Error) -> Vec<String> {
         .collect();
     hints.extend(
         err.chain()
-            .filter_map(|c| c.downcast_ref::<crate::deploy::driver::DeployError>())
+            .filter_map(|c| c.downcast_ref::<DeployError>())
             .filter_map(|e| e.hint.clone()),
     );
     hints
@@ -194,7 +260,7 @@ mod tests {
 
     #[test]
     fn every_code_is_documented_in_the_readme_table() {
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../README.md");
         for code in ExitCode::ALL {
             let row = format!("| {} |", code.code());
             assert!(

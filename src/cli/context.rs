@@ -8,10 +8,10 @@ use std::sync::{Arc, OnceLock};
 use anyhow::Context as _;
 
 use crate::cli::GlobalArgs;
+use crate::cli::exit::{CliError, ExitCode};
 use crate::dcos::auth::{ClusterAuth, CredentialPrompt, Relogin, Secret};
 use crate::dcos::config::{self, ConfigError, Connection};
 use crate::env::Env;
-use crate::error::{CliError, ExitCode};
 use crate::http::{self, HttpSettings};
 use crate::marathon::MarathonClient;
 use crate::output::{Terminal, Ui, Verbosity};
@@ -65,8 +65,8 @@ impl Context {
         if let Some(connection) = self.connection.get() {
             return Ok(connection.clone());
         }
-        let resolved =
-            Arc::new(config::resolve(&self.global, &self.env).map_err(|err| {
+        let resolved = Arc::new(
+            config::resolve(&self.global.overrides(), &self.env).map_err(|err| {
                 if matches!(err, ConfigError::NotAttached) {
                     anyhow::Error::new(CliError::new(ExitCode::Failure, err.to_string()).hint(
                         "or run `dcos cluster setup <url>`, or pass --url URL or --marathon URL",
@@ -74,7 +74,8 @@ impl Context {
                 } else {
                     err.into()
                 }
-            })?);
+            })?,
+        );
         Ok(self.connection.get_or_init(|| resolved).clone())
     }
 
