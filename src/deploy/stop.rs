@@ -2,8 +2,6 @@
 //! reason, the CLI (`cli/exit.rs`) turns it into zdd.py's exit code. No
 //! module below the CLI knows an exit code.
 
-use std::fmt;
-
 use crate::deploy::plan::{Blocker, PlanError};
 
 /// The request to Marathon or marathon-lb that failed.
@@ -87,7 +85,8 @@ pub enum StopReason {
 
 /// A deploy that stopped before its goal, as an error: the group stays
 /// resumable (or was not touched).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct DeployError {
     /// Why, as a type.
     pub reason: StopReason,
@@ -96,11 +95,3 @@ pub struct DeployError {
     /// What to do next.
     pub hint: Option<String>,
 }
-
-impl fmt::Display for DeployError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for DeployError {}
