@@ -421,6 +421,7 @@ pub fn wait_for_deployment(
 /// The wait bound: the global `--timeout` when given, else [`DEFAULT_WAIT`].
 pub fn wait_timeout(ctx: &Context) -> Duration {
     ctx.global()
+        .connection
         .timeout
         .map_or(DEFAULT_WAIT, Duration::from_secs)
 }

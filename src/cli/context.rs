@@ -65,8 +65,8 @@ impl Context {
         if let Some(connection) = self.connection.get() {
             return Ok(connection.clone());
         }
-        let resolved = Arc::new(
-            config::resolve(&self.global.overrides(), &self.env).map_err(|err| {
+        let resolved = Arc::new(config::resolve(&self.global.connection, &self.env).map_err(
+            |err| {
                 if matches!(err, ConfigError::NotAttached) {
                     anyhow::Error::new(CliError::new(ExitCode::Failure, err.to_string()).hint(
                         "or run `dcos cluster setup <url>`, or pass --url URL or --marathon URL",
@@ -74,8 +74,8 @@ impl Context {
                 } else {
                     err.into()
                 }
-            })?,
-        );
+            },
+        )?);
         Ok(self.connection.get_or_init(|| resolved).clone())
     }
 
@@ -191,8 +191,11 @@ mod tests {
             auth
         });
         let global = GlobalArgs {
-            url: Some(url.clone()),
-            token: Some(Secret::new("the-token")),
+            connection: config::Overrides {
+                url: Some(url.clone()),
+                token: Some(Secret::new("the-token")),
+                ..config::Overrides::default()
+            },
             ..GlobalArgs::default()
         };
         let ctx = Context::new(global, Env::default());

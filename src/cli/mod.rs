@@ -19,11 +19,9 @@ pub mod status;
 pub mod task;
 
 use clap::{Args, Parser, Subcommand};
-use std::path::PathBuf;
 
 use crate::cli::context::Context;
 use crate::cli::exit::ExitCode;
-use crate::dcos::auth::Secret;
 use crate::dcos::config::Overrides;
 use crate::deploy::machine::Mode;
 use crate::output::{ColorWhen, Ui};
@@ -72,36 +70,9 @@ fn long_after_help() -> String {
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// DC/OS cluster URL (default: the dcos CLI's current cluster).
-    #[arg(long, global = true, value_name = "URL")]
-    pub url: Option<String>,
-    /// Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py's -m).
-    #[arg(short = 'm', long, global = true, value_name = "URL")]
-    pub marathon: Option<String>,
-    /// DC/OS ACS token (default: the dcos CLI's). Never printed.
-    #[arg(long, global = true, value_name = "TOKEN", hide_env_values = true)]
-    pub token: Option<Secret>,
-    /// CA bundle (PEM) to verify the cluster's TLS certificate.
-    #[arg(long, global = true, value_name = "PATH")]
-    pub ca_file: Option<PathBuf>,
-    /// Do not verify TLS certificates.
-    #[arg(long, global = true)]
-    pub insecure: bool,
-    /// Request timeout in seconds.
-    #[arg(
-        long,
-        global = true,
-        value_name = "SECONDS",
-        allow_negative_numbers = true
-    )]
-    pub timeout: Option<u64>,
-    /// HTTP basic credentials for a bare Marathon, as marathon-lb's flag.
-    #[arg(long, global = true, value_name = "USER:PASS", hide_env_values = true)]
-    pub auth_credentials: Option<Secret>,
-    /// Service-account credential file (marathon-lb's format); also
-    /// DCOS_SERVICE_ACCOUNT_CREDENTIAL.
-    #[arg(long, global = true, value_name = "FILE")]
-    pub dcos_auth_credentials: Option<PathBuf>,
+    /// The connection flags.
+    #[command(flatten)]
+    pub connection: Overrides,
     /// When to color output.
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
@@ -111,22 +82,6 @@ pub struct GlobalArgs {
     /// Only errors on stderr.
     #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
-}
-
-impl GlobalArgs {
-    /// The connection flags, for the dcos configuration's resolver.
-    pub fn overrides(&self) -> Overrides {
-        Overrides {
-            url: self.url.clone(),
-            marathon: self.marathon.clone(),
-            token: self.token.clone(),
-            ca_file: self.ca_file.clone(),
-            insecure: self.insecure,
-            timeout: self.timeout,
-            auth_credentials: self.auth_credentials.clone(),
-            dcos_auth_credentials: self.dcos_auth_credentials.clone(),
-        }
-    }
 }
 
 /// The commands.

@@ -378,25 +378,41 @@ fn same_cluster(a: &Url, b: &Url) -> bool {
     a.as_str().trim_end_matches('/') == b.as_str().trim_end_matches('/')
 }
 
-/// What the command line says about the connection; each `Some` (or
-/// `insecure`) overrides the dcos CLI's configuration and the environment.
-#[derive(Debug, Clone, Default)]
+/// What the command line says about the connection (the CLI's global
+/// flags); each one given overrides the dcos CLI's configuration and the
+/// environment.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Overrides {
-    /// `--url`: the DC/OS cluster.
+    /// DC/OS cluster URL (default: the dcos CLI's current cluster).
+    #[arg(long, global = true, value_name = "URL")]
     pub url: Option<String>,
-    /// `--marathon`: a Marathon reached directly (zdd.py's `-m`).
+    /// Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py's -m).
+    #[arg(short = 'm', long, global = true, value_name = "URL")]
     pub marathon: Option<String>,
-    /// `--token`.
+    /// DC/OS ACS token (default: the dcos CLI's). Never printed.
+    #[arg(long, global = true, value_name = "TOKEN", hide_env_values = true)]
     pub token: Option<Secret>,
-    /// `--ca-file`.
+    /// CA bundle (PEM) to verify the cluster's TLS certificate.
+    #[arg(long, global = true, value_name = "PATH")]
     pub ca_file: Option<PathBuf>,
-    /// `--insecure`.
+    /// Do not verify TLS certificates.
+    #[arg(long, global = true)]
     pub insecure: bool,
-    /// `--timeout`, in seconds.
+    /// Request timeout in seconds.
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        allow_negative_numbers = true
+    )]
     pub timeout: Option<u64>,
-    /// `--auth-credentials` (HTTP basic, for a bare Marathon).
+    /// HTTP basic credentials for a bare Marathon, as marathon-lb's flag.
+    #[arg(long, global = true, value_name = "USER:PASS", hide_env_values = true)]
     pub auth_credentials: Option<Secret>,
-    /// `--dcos-auth-credentials` (a service-account file).
+    /// Service-account credential file (marathon-lb's format); also
+    /// DCOS_SERVICE_ACCOUNT_CREDENTIAL.
+    #[arg(long, global = true, value_name = "FILE")]
     pub dcos_auth_credentials: Option<PathBuf>,
 }
 
