@@ -9,4 +9,6 @@ pub mod machine;
 pub mod metric;
 pub mod plan;
 pub mod proof;
+#[cfg(test)]
+mod rendered;
 pub mod stop;

@@ -1103,24 +1103,10 @@ mod tests {
     /// The ports of the servers marathon-lb's config disables when
     /// Marathon lists `earlier` then `later`, by the byte-exact renderer.
     fn rendered_drain(earlier: &App, later: &App) -> Vec<u32> {
-        use crate::render::{self, Apps, RenderOptions, Templates};
-        let body = json!({ "apps": [earlier, later] });
-        let apps = Apps::from_value(&body).unwrap();
-        let options = RenderOptions {
-            groups: vec!["*".into()],
-            ..RenderOptions::default()
-        };
-        let hosts = BTreeMap::from([("agent1".to_string(), std::net::Ipv4Addr::new(10, 0, 0, 1))]);
-        let none = BTreeMap::new();
-        let cfg = render::render(&apps, &options, &Templates::new(&none, &none), &hosts)
-            .unwrap()
-            .haproxy_cfg;
-        cfg.lines()
-            .filter(|l| l.starts_with("  server ") && l.contains(" disabled"))
-            .map(|l| {
-                let addr = l.split(' ').nth(4).unwrap();
-                addr.rsplit(':').next().unwrap().parse().unwrap()
-            })
+        crate::deploy::rendered::servers(&[earlier, later])
+            .into_iter()
+            .filter(|s| s.disabled)
+            .map(|s| s.addr.rsplit(':').next().unwrap().parse().unwrap())
             .collect()
     }
 

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -15,7 +14,6 @@ use crate::deploy::stop::{Request, StopReason};
 use crate::lb::stats::StatsRow;
 use crate::lb::worker::Worker;
 use crate::marathon::types::{DeploymentRef, HealthCheckResult, Task, VersionInfo};
-use crate::render::{self, Apps, RenderOptions, Templates};
 
 /// A model of Marathon plus marathon-lb.
 struct World {
@@ -165,21 +163,6 @@ impl World {
     /// `render` (so the model merges and drains by the renderer's rules),
     /// read back from the config as stats rows.
     fn stats(&mut self) -> Vec<LbSample> {
-        let body = json!({ "apps": self.apps });
-        let apps = Apps::from_value(&body).expect("the model's apps parse as Marathon's");
-        let options = RenderOptions {
-            groups: vec!["external".into()],
-            ..RenderOptions::default()
-        };
-        let hosts = BTreeMap::from([("agent1".to_string(), Ipv4Addr::new(10, 0, 0, 1))]);
-        let no_files = BTreeMap::new();
-        let rendered = render::render(
-            &apps,
-            &options,
-            &Templates::new(&no_files, &no_files),
-            &hosts,
-        )
-        .expect("marathon-lb renders the model's apps");
         let task_at: BTreeMap<String, String> = self
             .apps
             .iter()
@@ -187,20 +170,8 @@ impl World {
             .map(|t| (format!("10.0.0.1:{}", t.ports[0]), t.id.clone()))
             .collect();
         let mut rows = Vec::new();
-        let mut backend = "";
-        for line in rendered.haproxy_cfg.lines() {
-            if let Some(name) = line.strip_prefix("backend ") {
-                backend = name;
-            }
-            let Some(server) = line.strip_prefix("  server ") else {
-                continue;
-            };
-            let mut words = server.split(' ');
-            let (Some(svname), Some(addr)) = (words.next(), words.next()) else {
-                continue;
-            };
-            let draining = words.any(|w| w == "disabled");
-            let scur = match task_at.get(addr).filter(|_| draining) {
+        for server in crate::deploy::rendered::servers(&self.apps.iter().collect::<Vec<_>>()) {
+            let scur = match task_at.get(&server.addr).filter(|_| server.disabled) {
                 Some(task) => {
                     let left = self.sessions.entry(task.clone()).or_default();
                     let now = *left;
@@ -210,12 +181,12 @@ impl World {
                 None => 0,
             };
             rows.push(StatsRow {
-                pxname: backend.into(),
-                svname: svname.into(),
-                status: if draining { "MAINT" } else { "UP" }.into(),
+                pxname: server.backend,
+                svname: server.name,
+                status: if server.disabled { "MAINT" } else { "UP" }.into(),
                 scur,
                 qcur: 0,
-                addr: Some(addr.into()),
+                addr: Some(server.addr),
             });
         }
         self.lbs
