@@ -40,8 +40,18 @@ fn root() -> PathBuf {
 
 fn pure_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = PURE.iter().map(|f| root().join(f)).collect();
-    for entry in std::fs::read_dir(root().join("src/render")).expect("src/render") {
+    render_files(&root().join("src/render"), &mut files);
+    files
+}
+
+/// Every file under `dir` (render and its children) but the impure ones.
+fn render_files(dir: &Path, files: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let path = entry.expect("entry").path();
+        if path.is_dir() {
+            render_files(&path, files);
+            continue;
+        }
         let name = path
             .file_name()
             .expect("name")
@@ -51,7 +61,6 @@ fn pure_files() -> Vec<PathBuf> {
             files.push(path);
         }
     }
-    files
 }
 
 /// The code of a file without its `#[cfg(test)]` module, where tests may use
