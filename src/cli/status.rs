@@ -139,7 +139,7 @@ fn group_status(
                 colour: a.label(labels::DEPLOYMENT_COLOUR).unwrap_or("").into(),
                 instances: a.instances,
                 running: a.tasks.iter().filter(|t| t.is_running()).count() as u32,
-                healthy: plan::healthy_count(a),
+                healthy: crate::marathon::health::healthy_count(a),
                 split_percent: a.instances * 100 / total,
             })
             .collect(),

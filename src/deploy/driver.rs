@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::deploy::drain::LbSample;
 use crate::deploy::event::DeployEvent;
 use crate::deploy::machine::{Action, Failure, Input, Machine, Outcome, Snapshot};
 use crate::deploy::metric::DrainMetric;
-use crate::deploy::plan::LbSample;
 use crate::deploy::stop::FailureKind;
 use crate::lb::client::LbClient;
 use crate::marathon::MarathonError;

@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use crate::deploy::plan::{Blocker, PlanStep};
+use crate::deploy::drain::Blocker;
+use crate::deploy::plan::PlanStep;
 
 /// Instance counts of one app of the group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

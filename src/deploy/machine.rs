@@ -20,11 +20,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::deploy::drain::{self, DrainReport, LbSample};
 use crate::deploy::event::{AppCounts, DeployEvent, LbCounts};
-use crate::deploy::plan::{self, BuildOptions, DrainReport, LbSample, PlanStep};
+use crate::deploy::merge;
+use crate::deploy::plan::{self, BuildOptions, PlanStep};
 use crate::deploy::proof::{self, DrainProof, LbProfile, ProofChoice};
 use crate::deploy::stop::{FailureKind, Request, StopReason};
 use crate::lb::{horizon, stats};
+use crate::marathon::health;
 use crate::marathon::labels;
 use crate::marathon::types::App;
 use crate::render::rules;
@@ -807,7 +810,7 @@ impl Machine {
         now: Instant,
         actions: &mut Vec<Action>,
     ) -> DrainReport {
-        let mut report = plan::drain_report(&app.tasks, backend, samples, &self.snapshot.host_ips);
+        let mut report = drain::drain_report(&app.tasks, backend, samples, &self.snapshot.host_ips);
         let (ready, note) = self.past_horizon(
             std::mem::take(&mut report.drained),
             app,
@@ -835,7 +838,7 @@ impl Machine {
         if !matches!(self.proof, Some(DrainProof::Horizon { .. })) {
             return (drained, None);
         }
-        let healthy = plan::healthy_count(grower);
+        let healthy = health::healthy_count(grower);
         if healthy < self.grower_healthy {
             self.left_service.clear();
         }
@@ -844,7 +847,7 @@ impl Machine {
             let out: Vec<String> = match &sample.worker {
                 Some(worker) if sample.rows.is_ok() => {
                     let since = now.checked_sub(worker.uptime).unwrap_or(now);
-                    plan::drain_report(
+                    drain::drain_report(
                         &app.tasks,
                         backend,
                         std::slice::from_ref(sample),
@@ -952,7 +955,7 @@ impl Machine {
         } else {
             (grower, shrinker)
         };
-        plan::merge_view(earlier, later)
+        merge::merge_view(earlier, later)
             .ok()
             .is_none_or(|view| view.new == grower.id)
     }
@@ -966,7 +969,7 @@ impl Machine {
                 .to_string(),
             instances: app.instances,
             running: app.tasks.iter().filter(|t| t.is_running()).count() as u32,
-            healthy: plan::healthy_count(app),
+            healthy: health::healthy_count(app),
         }
     }
 
@@ -1038,7 +1041,7 @@ impl Machine {
             .as_deref()
             .and_then(|id| self.app(id))
             .cloned();
-        let healthy = plan::healthy_count(&grower);
+        let healthy = health::healthy_count(&grower);
         let shrink_instances = shrinker.as_ref().map_or(0, |s| s.instances);
         let shrink_tasks = shrinker.as_ref().map_or(0, |s| s.tasks.len() as u32);
         let lb_key = self.progress.map_or(0, |(_, k)| k[5]);
@@ -1093,7 +1096,7 @@ impl Machine {
         }
         if busy || healthy < grower.instances {
             if stalled {
-                let why = plan::unhealthy_reason(&grower)
+                let why = health::unhealthy_reason(&grower)
                     .unwrap_or_else(|| "Marathon's deployment did not finish".into());
                 actions.push(finish_stopped(
                     StopReason::Unhealthy,
@@ -1192,7 +1195,7 @@ impl Machine {
             .cloned();
         let lbs = Self::lb_counts(&goal.backend, &samples);
         let Some(shrinker) = shrinker else {
-            let report = plan::drain_report(&[], &goal.backend, &samples, &self.snapshot.host_ips);
+            let report = drain::drain_report(&[], &goal.backend, &samples, &self.snapshot.host_ips);
             let mut actions = vec![self.progress_event(
                 "waiting for marathon-lb to list the new tasks",
                 &grower,

@@ -3,9 +3,13 @@
 //! reports ([`event`]), reading `--drain-metric` ([`metric`]) and the small
 //! I/O loop that runs it ([`driver`]), and how a kill is proven safe ([`proof`]).
 
+pub mod drain;
 pub mod driver;
 pub mod event;
+#[cfg(test)]
+mod fixtures;
 pub mod machine;
+pub mod merge;
 pub mod metric;
 pub mod plan;
 pub mod proof;

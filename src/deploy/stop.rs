@@ -2,7 +2,8 @@
 //! reason, the CLI (`cli/exit.rs`) turns it into zdd.py's exit code. No
 //! module below the CLI knows an exit code.
 
-use crate::deploy::plan::{Blocker, PlanError};
+use crate::deploy::drain::Blocker;
+use crate::deploy::plan::PlanError;
 
 /// The request to Marathon or marathon-lb that failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -365,7 +365,7 @@ fn group_line(apps: &[App]) -> String {
             format!(
                 "{} {}/{} healthy{busy}",
                 a.id,
-                plan::healthy_count(a),
+                health::healthy_count(a),
                 a.instances
             )
         })

@@ -1,9 +1,10 @@
-//! When is an app healthy (pure: no I/O). The strict default of `dcos lb
+//! When is a task or an app healthy (pure: no I/O). One task rule, which
+//! the deploy and `dcos lb health` share; the strict default of `dcos lb
 //! health` and the Marathon blue/green doc's weaker "no failing check".
 
 use serde::Serialize;
 
-use crate::marathon::types::App;
+use crate::marathon::types::{App, Task};
 
 /// The verdict on one app, with the reasons when it is not healthy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -53,6 +54,70 @@ impl HealthReport {
     }
 }
 
+/// One task's health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskHealth {
+    /// Not in TASK_RUNNING.
+    NotRunning,
+    /// Running, but some health check of the app has no result yet.
+    Unchecked,
+    /// Running with a result for every check, some of them not alive.
+    Failing,
+    /// Running, and every health check of the app (if any) is alive.
+    Healthy,
+}
+
+/// A task is healthy when it runs and, when the app has health checks, it
+/// has a result for each of them and every result is alive.
+pub fn task_health(app: &App, task: &Task) -> TaskHealth {
+    if !task.is_running() {
+        TaskHealth::NotRunning
+    } else if app.health_checks.is_empty() {
+        TaskHealth::Healthy
+    } else if task.health_check_results.len() < app.health_checks.len() {
+        TaskHealth::Unchecked
+    } else if task.all_alive() {
+        TaskHealth::Healthy
+    } else {
+        TaskHealth::Failing
+    }
+}
+
+/// Whether [`task_health`] is [`TaskHealth::Healthy`].
+pub fn task_healthy(app: &App, task: &Task) -> bool {
+    task_health(app, task) == TaskHealth::Healthy
+}
+
+/// Healthy tasks of an app.
+pub fn healthy_count(app: &App) -> u32 {
+    app.tasks.iter().filter(|t| task_healthy(app, t)).count() as u32
+}
+
+/// Why an app's tasks are not healthy, from their last health-check failure.
+pub fn unhealthy_reason(app: &App) -> Option<String> {
+    app.tasks
+        .iter()
+        .filter(|t| !task_healthy(app, t))
+        .map(|t| {
+            let cause = t
+                .health_check_results
+                .iter()
+                .find_map(|r| r.last_failure_cause.clone());
+            match cause {
+                Some(cause) => format!("task {} fails its health check: {cause}", t.id),
+                None if t.is_running() => {
+                    format!("task {} has not passed a health check yet", t.id)
+                }
+                None => format!(
+                    "task {} is {}",
+                    t.id,
+                    t.state.as_deref().unwrap_or("not running")
+                ),
+            }
+        })
+        .next()
+}
+
 /// Strict health: no deployment in progress, `tasksRunning == instances`,
 /// and every running task has a result for every health check, all alive.
 pub fn strict(app: &App) -> HealthReport {
@@ -67,24 +132,17 @@ pub fn strict(app: &App) -> HealthReport {
             app.tasks_running, app.instances
         ));
     }
-    let checks = app.health_checks.len();
-    if checks > 0 {
-        let running = app.tasks.iter().filter(|t| t.is_running());
-        let mut unchecked = 0;
-        let mut failing = 0;
-        for task in running {
-            if task.health_check_results.len() < checks {
-                unchecked += 1;
-            } else if !task.all_alive() {
-                failing += 1;
-            }
-        }
-        if unchecked > 0 {
-            reasons.push(format!("{unchecked} task(s) not health-checked yet"));
-        }
-        if failing > 0 {
-            reasons.push(format!("{failing} task(s) failing health checks"));
-        }
+    let running = app.tasks.iter().map(|t| task_health(app, t));
+    let unchecked = running
+        .clone()
+        .filter(|h| *h == TaskHealth::Unchecked)
+        .count();
+    let failing = running.filter(|h| *h == TaskHealth::Failing).count();
+    if unchecked > 0 {
+        reasons.push(format!("{unchecked} task(s) not health-checked yet"));
+    }
+    if failing > 0 {
+        reasons.push(format!("{failing} task(s) failing health checks"));
     }
     HealthReport::new(app, reasons)
 }
@@ -158,5 +216,47 @@ mod tests {
             ["deployment d1 in progress", "1 of 3 instances running"]
         );
         assert!(!no_failing_checks(&deploying).healthy);
+    }
+
+    #[test]
+    fn a_task_needs_a_live_result_for_every_check() {
+        let two_checks = app(json!({
+            "id": "/web-green", "instances": 1, "tasksRunning": 1,
+            "healthChecks": [{"protocol": "HTTP"}, {"protocol": "TCP"}],
+            "tasks": [task(json!([{"alive": true}]))]
+        }));
+        // The deploy's old copy called this task healthy: one result, alive.
+        assert_eq!(
+            task_health(&two_checks, &two_checks.tasks[0]),
+            TaskHealth::Unchecked
+        );
+        assert_eq!(healthy_count(&two_checks), 0);
+        assert_eq!(
+            strict(&two_checks).reasons,
+            ["1 task(s) not health-checked yet"]
+        );
+    }
+
+    #[test]
+    fn unhealthy_reason_names_the_task_and_cause() {
+        let failing = app(json!({
+            "id": "/web-green", "instances": 1,
+            "healthChecks": [{}],
+            "tasks": [{"id": "g1", "state": "TASK_RUNNING",
+                "healthCheckResults": [{"alive": false, "lastFailureCause": "HTTP 500"}]}]
+        }));
+        assert_eq!(healthy_count(&failing), 0);
+        assert_eq!(
+            unhealthy_reason(&failing).unwrap(),
+            "task g1 fails its health check: HTTP 500"
+        );
+        let staging = app(json!({
+            "id": "/web-green", "instances": 1,
+            "tasks": [{"id": "g2", "state": "TASK_STAGING"}]
+        }));
+        assert_eq!(
+            unhealthy_reason(&staging).unwrap(),
+            "task g2 is TASK_STAGING"
+        );
     }
 }

@@ -16,6 +16,8 @@ const PURE: &[&str] = &[
     "src/lb/stats.rs",
     "src/deploy/machine.rs",
     "src/deploy/plan.rs",
+    "src/deploy/drain.rs",
+    "src/deploy/merge.rs",
     "src/deploy/event.rs",
     "src/deploy/metric.rs",
 ];
