@@ -452,12 +452,11 @@ pub fn run_machine(
         surge: args.surge,
         force_kill_after_max_wait: args.force_kill_after_max_wait,
         pre_kill_hook: args.pre_kill_hook.is_some(),
-        drain_metric: drain_metric.is_some(),
+        drain_metric,
         drain_proof: args.drain_proof,
     };
     let mut io = LiveIo::new(marathon.clone(), lbs, group, lb_http);
     io.pre_kill_hook = args.pre_kill_hook.clone();
-    io.drain_metric = drain_metric;
     let (sender, inbox) = mpsc::channel();
     if !args.dry_run {
         let interrupts = Arc::new(AtomicU32::new(0));

@@ -16,7 +16,6 @@ use serde_json::Value;
 use crate::deploy::drain::LbSample;
 use crate::deploy::event::DeployEvent;
 use crate::deploy::machine::{Action, Failure, Input, Machine, Outcome, Snapshot};
-use crate::deploy::metric::DrainMetric;
 use crate::deploy::stop::FailureKind;
 use crate::lb::client::LbClient;
 use crate::marathon::MarathonError;
@@ -34,12 +33,9 @@ pub struct LiveIo {
     pub group: String,
     /// `--pre-kill-hook`.
     pub pre_kill_hook: Option<PathBuf>,
-    /// `--drain-metric`.
-    pub drain_metric: Option<DrainMetric>,
     /// HTTP client for the drain metric (the LB client: no credentials).
     pub metric_http: reqwest::blocking::Client,
     resolved: BTreeMap<String, Vec<String>>,
-    last_snapshot: Snapshot,
 }
 
 impl LiveIo {
@@ -55,10 +51,8 @@ impl LiveIo {
             lb,
             group,
             pre_kill_hook: None,
-            drain_metric: None,
             metric_http,
             resolved: BTreeMap::new(),
-            last_snapshot: Snapshot::default(),
         }
     }
 
@@ -92,30 +86,22 @@ impl LiveIo {
             apps,
             host_ips: self.resolved.clone(),
         };
-        self.last_snapshot = snapshot.clone();
         Ok(snapshot)
     }
 
-    fn busy_tasks(&self, app: &str, tasks: &[String]) -> Vec<String> {
-        let Some(metric) = &self.drain_metric else {
-            return Vec::new();
-        };
-        let app = self.last_snapshot.apps.iter().find(|a| a.id == app);
-        tasks
+    fn metric_bodies(&self, targets: &[(String, String)]) -> Vec<(String, Result<String, String>)> {
+        targets
             .iter()
-            .filter(|id| {
-                let task = app.and_then(|a| a.tasks.iter().find(|t| &t.id == *id));
-                let Some(task) = task else { return false };
-                let url = metric.url_for(&task.host, task.ports.first().copied().unwrap_or(0));
+            .map(|(task, url)| {
                 let body = self
                     .metric_http
-                    .get(&url)
+                    .get(url)
                     .send()
                     .and_then(|r| r.error_for_status())
-                    .and_then(|r| r.text());
-                !body.is_ok_and(|b| metric.reader.is_idle(&b))
+                    .and_then(|r| r.text())
+                    .map_err(|e| e.to_string());
+                (task.clone(), body)
             })
-            .cloned()
             .collect()
     }
 
@@ -180,9 +166,7 @@ impl LiveIo {
                     .map(|(u, n)| (u, n.map_err(|e| e.to_string())))
                     .collect(),
             ),
-            Action::CheckDrainMetric { app, tasks } => {
-                Input::MetricBusy(self.busy_tasks(app, tasks))
-            }
+            Action::ReadDrainMetric { targets } => Input::MetricBodies(self.metric_bodies(targets)),
             Action::Create(app) => done(self.marathon.create_app(app).map(drop)),
             Action::Scale { app, instances } => {
                 done(self.marathon.scale_app(app, *instances, false).map(drop))

@@ -23,6 +23,7 @@ use serde_json::Value;
 use crate::deploy::drain::{self, DrainReport, LbSample};
 use crate::deploy::event::{AppCounts, DeployEvent, LbCounts};
 use crate::deploy::merge;
+use crate::deploy::metric::DrainMetric;
 use crate::deploy::plan::{self, BuildOptions, PlanStep};
 use crate::deploy::proof::{self, DrainProof, LbProfile, ProofChoice};
 use crate::deploy::stop::{FailureKind, Request, StopReason};
@@ -48,7 +49,7 @@ pub enum Mode {
 }
 
 /// Settings of one run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// The deployment group.
     pub group: String,
@@ -72,8 +73,8 @@ pub struct Config {
     pub force_kill_after_max_wait: bool,
     /// Whether a `--pre-kill-hook` is set.
     pub pre_kill_hook: bool,
-    /// Whether a `--drain-metric` must read 0 before a kill.
-    pub drain_metric: bool,
+    /// The `--drain-metric` that must read 0 before a kill.
+    pub drain_metric: Option<DrainMetric>,
     /// How a kill is to be proven safe from older HAProxy workers
     /// (`--drain-proof`).
     pub drain_proof: ProofChoice,
@@ -110,8 +111,9 @@ pub enum Input {
     LbProfiles(Vec<LbProfile>),
     /// Answer to [`Action::ReadLbPids`]: per LB the number of HAProxy pids.
     Pids(Vec<(String, Result<usize, String>)>),
-    /// Answer to [`Action::CheckDrainMetric`]: tasks whose metric is not 0 yet.
-    MetricBusy(Vec<String>),
+    /// Answer to [`Action::ReadDrainMetric`]: each task's metric body, or
+    /// why it could not be read.
+    MetricBodies(Vec<(String, Result<String, String>)>),
     /// The last write (create, scale, kill, delete, hook) succeeded.
     Done,
     /// Answer to [`Action::Confirm`].
@@ -147,12 +149,10 @@ pub enum Action {
     },
     /// Ask every LB for its HAProxy pids (→ [`Input::Pids`]).
     ReadLbPids,
-    /// Read the drain metric of these tasks (→ [`Input::MetricBusy`]).
-    CheckDrainMetric {
-        /// The app.
-        app: String,
-        /// The tasks.
-        tasks: Vec<String>,
+    /// `GET` each task's drain-metric URL (→ [`Input::MetricBodies`]).
+    ReadDrainMetric {
+        /// (task id, URL) pairs.
+        targets: Vec<(String, String)>,
     },
     /// `POST /v2/apps` (→ [`Input::Done`]).
     Create(Value),
@@ -452,7 +452,8 @@ impl Machine {
             }
             (Pending::Stats, Input::Lb(samples)) => self.drain_decision(samples, now),
             (Pending::Pids(tasks), Input::Pids(pids)) => self.pids_answer(tasks, &pids, now),
-            (Pending::Metric { tasks, delete }, Input::MetricBusy(busy)) => {
+            (Pending::Metric { tasks, delete }, Input::MetricBodies(bodies)) => {
+                let busy = self.busy_tasks(&bodies);
                 self.metric_answer(tasks, delete, &busy, now)
             }
             (Pending::Hook(tasks), Input::Done) => self.confirm_kill(tasks),
@@ -674,7 +675,7 @@ impl Machine {
         let configs = matches!(
             self.config.drain_proof,
             ProofChoice::Auto | ProofChoice::Horizon
-        ) && !self.config.drain_metric;
+        ) && self.config.drain_metric.is_none();
         actions.extend(self.request(Pending::Profiles, Action::ReadLbProfiles { configs }));
         actions
     }
@@ -715,29 +716,32 @@ impl Machine {
     /// that a proof that cannot work changes nothing. A dry run only tells
     /// what it would use.
     fn choose_proof(&mut self, profiles: &[LbProfile], now: Instant) -> Vec<Action> {
-        let (chosen, name, why) =
-            match proof::choose(self.config.drain_proof, self.config.drain_metric, profiles) {
-                Ok((chosen, why)) => {
-                    let name = chosen.name();
-                    (chosen, name, why)
-                }
-                Err(e) if self.config.dry_run => (
-                    DrainProof::Pids,
-                    "none",
-                    format!(
-                        "drain proof: none could be chosen: {}; {}",
-                        e.message, e.hint
-                    ),
+        let (chosen, name, why) = match proof::choose(
+            self.config.drain_proof,
+            self.config.drain_metric.is_some(),
+            profiles,
+        ) {
+            Ok((chosen, why)) => {
+                let name = chosen.name();
+                (chosen, name, why)
+            }
+            Err(e) if self.config.dry_run => (
+                DrainProof::Pids,
+                "none",
+                format!(
+                    "drain proof: none could be chosen: {}; {}",
+                    e.message, e.hint
                 ),
-                Err(e) => {
-                    let reason = if e.usage {
-                        StopReason::ProofRefused
-                    } else {
-                        StopReason::ProofUnavailable
-                    };
-                    return vec![finish_stopped(reason, e.message, Some(e.hint))];
-                }
-            };
+            ),
+            Err(e) => {
+                let reason = if e.usage {
+                    StopReason::ProofRefused
+                } else {
+                    StopReason::ProofUnavailable
+                };
+                return vec![finish_stopped(reason, e.message, Some(e.hint))];
+            }
+        };
         self.proof = Some(chosen);
         let mut actions = vec![Action::Notify(DeployEvent::DrainProof {
             proof: name.into(),
@@ -1354,19 +1358,44 @@ impl Machine {
         } else {
             tasks
         };
-        if self.config.drain_metric && !checked.is_empty() {
+        if let Some(metric) = &self.config.drain_metric
+            && !checked.is_empty()
+        {
+            let tasks = self
+                .app(&app)
+                .map(|a| a.tasks.as_slice())
+                .unwrap_or_default();
+            let targets = checked
+                .iter()
+                .filter_map(|id| tasks.iter().find(|t| &t.id == id))
+                .map(|t| {
+                    let port = t.ports.first().copied().unwrap_or(0);
+                    (t.id.clone(), metric.url_for(&t.host, port))
+                })
+                .collect();
             return self.request(
                 Pending::Metric {
-                    tasks: checked.clone(),
+                    tasks: checked,
                     delete,
                 },
-                Action::CheckDrainMetric {
-                    app,
-                    tasks: checked,
-                },
+                Action::ReadDrainMetric { targets },
             );
         }
         self.after_metric(if delete { Vec::new() } else { checked })
+    }
+
+    /// The tasks whose metric body does not clearly read 0 (unreadable ones
+    /// included). A task Marathon no longer lists was not asked, and is not
+    /// busy.
+    fn busy_tasks(&self, bodies: &[(String, Result<String, String>)]) -> Vec<String> {
+        let Some(metric) = &self.config.drain_metric else {
+            return Vec::new();
+        };
+        bodies
+            .iter()
+            .filter(|(_, body)| !body.as_ref().is_ok_and(|b| metric.reader.is_idle(b)))
+            .map(|(task, _)| task.clone())
+            .collect()
     }
 
     /// Deletes the app when all of it reads 0; else kills what reads 0 and

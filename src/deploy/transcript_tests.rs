@@ -217,7 +217,7 @@ impl World {
             Action::ReadLbStats { .. } => "stats",
             Action::ReadLbPids => "pids",
             Action::ReadLbProfiles { .. } => "profiles",
-            Action::CheckDrainMetric { .. } => "metric",
+            Action::ReadDrainMetric { .. } => "metric",
             Action::Create(_) => "create",
             Action::Scale { .. } => "scale",
             Action::Kill { .. } => "kill",
@@ -262,16 +262,16 @@ impl World {
                 };
                 Input::Pids(self.lbs.iter().map(|u| ((*u).to_string(), Ok(n))).collect())
             }
-            Action::CheckDrainMetric { tasks, .. } => Input::MetricBusy(
-                tasks
+            Action::ReadDrainMetric { targets } => Input::MetricBodies(
+                targets
                     .iter()
-                    .filter(|t| {
-                        self.metric_busy.get_mut(*t).is_some_and(|left| {
+                    .map(|(task, _)| {
+                        let busy = self.metric_busy.get_mut(task).is_some_and(|left| {
                             *left = left.saturating_sub(1);
                             *left > 0
-                        })
+                        });
+                        (task.clone(), Ok(format!("pending {}\n", u8::from(busy))))
                     })
-                    .cloned()
                     .collect(),
             ),
             Action::Create(_) if self.rival.is_some() => {
@@ -346,7 +346,7 @@ fn config(mode: Mode) -> Config {
         surge: false,
         force_kill_after_max_wait: false,
         pre_kill_hook: false,
-        drain_metric: false,
+        drain_metric: None,
         drain_proof: ProofChoice::Auto,
     }
 }
@@ -415,6 +415,17 @@ fn input_line(input: &Input) -> String {
                 .join(" ")
         ),
         Input::Failed(f) => format!("Failed {:?} {}", f.kind, f.message),
+        Input::MetricBodies(bodies) => format!(
+            "MetricBodies {}",
+            bodies
+                .iter()
+                .map(|(task, body)| match body {
+                    Ok(body) => format!("{task}={}", body.trim_end()),
+                    Err(e) => format!("{task} error: {e}"),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
         other => format!("{other:?}"),
     }
 }
@@ -884,6 +895,15 @@ fn a_second_deploy_during_one_in_progress_is_refused() {
     assert!(message.contains("existing deployment in progress"));
 }
 
+/// A `--drain-metric-gauge pending` on each task's `/metrics`: the test
+/// world answers `pending 1` while it holds a task busy.
+fn pending_gauge() -> DrainMetric {
+    DrainMetric {
+        url: "http://{host}:{port}/metrics".into(),
+        reader: crate::deploy::metric::MetricReader::Gauge("pending".into()),
+    }
+}
+
 /// The drain metric holds a task busy: it is neither killed nor deleted
 /// with its app until it reads 0; the other drained tasks go meanwhile.
 #[test]
@@ -893,13 +913,13 @@ fn a_busy_drain_metric_defers_the_kill_and_the_delete_of_that_task_only() {
         world.running("blue", 10000, 3, 0);
         world.metric_busy.insert(held.into(), 6);
         let mut cfg = config(Mode::Deploy(user_app()));
-        cfg.drain_metric = true;
+        cfg.drain_metric = Some(pending_gauge());
         let run = run_to_done(cfg, &mut world);
         assert_eq!(app_ids(&world), [("/web-green".to_string(), 3)]);
         let busy_reads = run
             .transcript
             .lines()
-            .filter(|l| l.starts_with("> MetricBusy") && l.contains(held))
+            .filter(|l| l.starts_with("> MetricBodies") && l.contains(&format!("{held}=pending 1")))
             .count();
         assert_eq!(busy_reads, 5, "{}", run.transcript);
         assert!(run.transcript.contains(&format!(
@@ -930,7 +950,7 @@ fn a_drain_metric_that_stays_busy_stops_resumable_after_max_wait() {
         .metric_busy
         .insert("web-blue.31001".into(), usize::MAX);
     let mut cfg = config(Mode::Deploy(user_app()));
-    cfg.drain_metric = true;
+    cfg.drain_metric = Some(pending_gauge());
     let mut m = Machine::new(cfg);
     let run = run(&mut m, &mut world, never);
     let Some(Outcome::Stopped {
@@ -1258,13 +1278,14 @@ fn the_metric_proof_never_asks_for_pids() {
     let mut world = threaded_world(HORIZON_CONFIG);
     world.metric_busy.insert("web-blue.31002".into(), 3);
     let mut cfg = config_with(ProofChoice::Auto);
-    cfg.drain_metric = true;
+    cfg.drain_metric = Some(pending_gauge());
     let run = run_to_done(cfg, &mut world);
     assert_eq!(app_ids(&world), [("/web-green".to_string(), 3)]);
     assert!(!run.transcript.contains("ReadLbPids"), "{}", run.transcript);
     assert!(
         run.transcript
-            .contains("> MetricBusy([\"web-blue.31002\"])"),
+            .lines()
+            .any(|l| l.starts_with("> MetricBodies") && l.contains("web-blue.31002=pending 1")),
         "{}",
         run.transcript
     );
@@ -1401,11 +1422,27 @@ fn a_delete_waiting_for_a_busy_task_kills_no_task_meanwhile() {
     world.running("blue", 10000, 3, 0);
     world.metric_busy.insert("web-blue.31003".into(), 6);
     let mut cfg = config(Mode::Deploy(user_app()));
-    cfg.drain_metric = true;
+    cfg.drain_metric = Some(pending_gauge());
     cfg.surge = true;
     cfg.build.surge = true;
     let run = run_to_done(cfg, &mut world);
     assert_eq!(app_ids(&world), [("/web-green".to_string(), 3)]);
     assert!(run.transcript.contains("< Delete"), "{}", run.transcript);
     assert!(!run.transcript.contains("< Kill"), "{}", run.transcript);
+}
+
+/// The machine, not the driver, reads the metric: a body it cannot read
+/// as a clear 0 (an error, another gauge, a non-zero value) holds the task.
+#[test]
+fn only_a_clear_zero_lets_a_task_go() {
+    let mut cfg = config(Mode::Deploy(user_app()));
+    cfg.drain_metric = Some(pending_gauge());
+    let m = Machine::new(cfg);
+    let bodies = vec![
+        ("a".to_string(), Ok("pending 0\n".to_string())),
+        ("b".to_string(), Ok("pending 0.5\n".to_string())),
+        ("c".to_string(), Ok("other 0\n".to_string())),
+        ("d".to_string(), Err("connection refused".to_string())),
+    ];
+    assert_eq!(m.busy_tasks(&bodies), ["b", "c", "d"]);
 }
