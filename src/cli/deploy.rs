@@ -16,6 +16,7 @@ use serde_json::Value;
 use crate::cli::context::Context;
 use crate::cli::exit::{CliError, ExitCode};
 use crate::cli::lb_args::LbArgs;
+use crate::cli::util;
 use crate::deploy::driver::{self, LiveIo};
 use crate::deploy::event::DeployEvent;
 use crate::deploy::machine::{Config, Input, Machine, Mode, Outcome};
@@ -135,7 +136,7 @@ pub struct DeployArgs {
 pub fn cmd_deploy(ui: &mut Ui, ctx: &Context, args: &DeployArgs) -> anyhow::Result<ExitCode> {
     let ndjson = matches!(args.json, Some(None));
     let path = args.app.clone().or_else(|| args.json.clone().flatten());
-    let app = path.as_deref().map(read_app).transpose()?;
+    let app = path.as_deref().map(|p| util::read_app(ui, p)).transpose()?;
     let mode = if args.resume {
         Mode::Resume
     } else if args.complete_cur {
@@ -274,33 +275,6 @@ fn check_lbs_answer(lbs: &LbClient) -> anyhow::Result<()> {
     )
     .hint("check -l/--marathon-lb (or --lb-app), and that port 9090 of each instance answers")
     .into())
-}
-
-/// Reads and parses an app JSON file.
-pub fn read_app(path: &std::path::Path) -> anyhow::Result<Value> {
-    let text = fs_err::read_to_string(path).map_err(|e| {
-        CliError::new(
-            ExitCode::InvalidInput,
-            format!("can't read {}: {e}", path.display()),
-        )
-    })?;
-    let app: Value = serde_json::from_str(&text).map_err(|e| {
-        CliError::new(
-            ExitCode::InvalidInput,
-            format!("{} is not valid JSON: {e}", path.display()),
-        )
-    })?;
-    if !app.is_object() {
-        return Err(CliError::new(
-            ExitCode::InvalidInput,
-            format!(
-                "{} holds no app definition: it must be one JSON object, as Marathon's POST /v2/apps takes",
-                path.display()
-            ),
-        )
-        .into());
-    }
-    Ok(app)
 }
 
 /// The deployment group from the app JSON (validated) or `--group`.

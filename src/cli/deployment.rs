@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use crate::cli::app::{wait_for_deployment, wait_timeout};
 use crate::cli::context::Context;
 use crate::cli::exit::{CliError, ExitCode};
 use crate::cli::output_args::OutputArgs;
+use crate::cli::util::{wait_for_deployment, wait_timeout};
 use crate::marathon::app_id::normalize;
 use crate::marathon::types::Deployment;
 use crate::output::{OutputFormat, Table, Ui};

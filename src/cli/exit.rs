@@ -254,6 +254,28 @@ pub fn hints_for(err: &anyhow::Error) -> Vec<String> {
     hints
 }
 
+/// The error of a one-request step of `app scale` or `app remove`: auth,
+/// lock (409) and input errors keep their own codes, as in [`known_code`];
+/// any other Marathon failure exits with the step's zdd-compatible `code`.
+pub fn step_failure(err: anyhow::Error, code: ExitCode) -> anyhow::Error {
+    let keep = err.chain().any(|c| {
+        c.downcast_ref::<MarathonError>().is_some_and(|m| {
+            !matches!(
+                m,
+                MarathonError::Status { .. }
+                    | MarathonError::Unreachable { .. }
+                    | MarathonError::Timeout { .. }
+            )
+        })
+    });
+    if keep {
+        err
+    } else {
+        let message = format!("{err:#}");
+        CliError::new(code, message).into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,10 +6,10 @@ use std::time::Duration;
 use clap::Args;
 use serde_json::Value;
 
-use crate::cli::app::wait_timeout;
 use crate::cli::context::Context;
 use crate::cli::exit::ExitCode;
 use crate::cli::output_args::OutputArgs;
+use crate::cli::util::wait_timeout;
 use crate::jq::JqFilter;
 use crate::marathon::app_id::normalize;
 use crate::marathon::health::{HealthReport, no_failing_checks, strict};

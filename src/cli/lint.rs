@@ -10,10 +10,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cli::context::Context;
-use crate::cli::deploy::read_app;
 use crate::cli::exit::ExitCode;
 use crate::cli::lb_args::LbArgs;
 use crate::cli::output_args::OutputArgs;
+use crate::cli::util;
 use crate::lb::client::LbClient;
 use crate::lint::cluster::{self, Cluster, Intent};
 use crate::lint::{self, Finding, Options, Severity};
@@ -81,7 +81,7 @@ struct Report<'a> {
 /// Runs `dcos lb lint`.
 pub fn cmd_lint(ui: &mut Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<ExitCode> {
     let format = args.output.format()?;
-    let app = read_app(&args.app)?;
+    let app = util::read_app(ui, &args.app)?;
     let mut findings = lint::offline(
         &app,
         &Options {

@@ -17,6 +17,7 @@ pub mod render;
 pub mod split;
 pub mod status;
 pub mod task;
+pub mod util;
 
 use clap::{Args, Parser, Subcommand};
 

@@ -5,8 +5,9 @@
 use clap::Args;
 
 use crate::cli::context::Context;
-use crate::cli::deploy::{Job, RunArgs, at_least_one, group_of, read_app, run_machine};
+use crate::cli::deploy::{Job, RunArgs, at_least_one, group_of, run_machine};
 use crate::cli::exit::{CliError, ExitCode};
+use crate::cli::util;
 use crate::deploy::machine::Mode;
 use crate::output::Ui;
 
@@ -82,7 +83,11 @@ pub struct FinishArgs {
 /// Runs split: a new hybrid colour, or moves the split of a hybrid group.
 pub fn cmd_split(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> anyhow::Result<ExitCode> {
     if args.complete_cur || args.complete_prev {
-        let app = args.app.as_deref().map(read_app).transpose()?;
+        let app = args
+            .app
+            .as_deref()
+            .map(|p| util::read_app(ui, p))
+            .transpose()?;
         let group = group_of(app.as_ref(), args.group.as_deref())?;
         let mode = if args.complete_cur {
             Mode::CompleteCurrent
@@ -99,7 +104,11 @@ pub fn cmd_split(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> anyhow::Result
                 .into(),
         );
     }
-    let app = args.app.as_deref().map(read_app).transpose()?;
+    let app = args
+        .app
+        .as_deref()
+        .map(|p| util::read_app(ui, p))
+        .transpose()?;
     let group = group_of(app.as_ref(), args.group.as_deref())?;
     let apps_in_group = ctx
         .marathon()?

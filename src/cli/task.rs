@@ -2,10 +2,10 @@
 
 use clap::{Args, Subcommand};
 
-use crate::cli::app::confirm_destructive;
 use crate::cli::context::Context;
 use crate::cli::exit::{CliError, ExitCode};
 use crate::cli::output_args::OutputArgs;
+use crate::cli::util::confirm_destructive;
 use crate::marathon::KillResult;
 use crate::marathon::app_id::normalize;
 use crate::output::{OutputFormat, Table, Ui};

@@ -113,7 +113,7 @@ fn rows(f: &Files) -> Vec<Row> {
             &f.array,
             &[],
             3,
-            &["array.json", "must be one JSON object"],
+            &["array.json", "must be a JSON object"],
         ),
         deploy_row("deploy: no id", &f.no_id, &[], 4, &["valid App ID"]),
         row(

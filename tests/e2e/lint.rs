@@ -386,7 +386,7 @@ fn a_file_that_is_not_json_is_invalid_input() {
     let file = home.file("app.json", "{ not json");
     let r = run(home.cmd(&["lint", file.to_str().expect("utf-8"), "--offline"]));
     assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(r.stderr.contains("is not valid JSON"), "{}", r.stderr);
+    assert!(r.stderr.contains("error loading JSON from"), "{}", r.stderr);
 }
 
 #[test]
