@@ -2,8 +2,6 @@
 //! its flags, short forms, labels and exit codes. Also the runner shared by
 //! `split`, `promote` and `rollback`.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -17,7 +15,7 @@ use crate::cli::context::Context;
 use crate::cli::exit::{CliError, ExitCode};
 use crate::cli::lb_args::LbArgs;
 use crate::cli::util;
-use crate::deploy::driver::{self, LiveIo};
+use crate::deploy::driver::{self, Frontend, LiveIo};
 use crate::deploy::event::DeployEvent;
 use crate::deploy::machine::{Config, Input, Machine, Mode, Outcome};
 use crate::deploy::metric::{DrainMetric, MetricReader};
@@ -26,8 +24,8 @@ use crate::deploy::proof::ProofChoice;
 use crate::deploy::stop::DeployError;
 use crate::jq::JqFilter;
 use crate::lb::client::LbClient;
-use crate::output::panel::Panel;
-use crate::output::{Ui, Verbosity};
+use crate::output::Ui;
+use crate::output::progress::{Report, Reporter};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -446,50 +444,37 @@ pub fn run_machine(
         }
     }
     let mut machine = Machine::new(config);
-    // Without a panel, one line per change: each kind of line (the text
-    // before its first `:`) is printed again only when its text changes, so
-    // the poll loop's alternating checks do not repeat themselves.
-    let mut last_by_kind: HashMap<String, String> = HashMap::new();
-    let panel_mode = ui.stderr_is_tty() && !ndjson && ui.verbosity() >= Verbosity::Normal;
-    let panel = RefCell::new(Panel::default());
-    let outcome = {
-        let ui_cell = RefCell::new(&mut *ui);
-        let mut on_event = |event: &DeployEvent| {
-            let mut ui = ui_cell.borrow_mut();
-            if ndjson {
-                let _ = ui.result_ndjson(&serde_json::to_value(event).unwrap_or(Value::Null));
-                return;
-            }
-            if panel_mode && let Some(lines) = event.panel_lines() {
-                let _ = panel.borrow_mut().draw(ui.err_writer(), lines);
-                return;
-            }
-            let line = event.line();
-            let kind = line.split(':').next().unwrap_or_default().to_string();
-            if last_by_kind.get(&kind) == Some(&line) {
-                return;
-            }
-            if panel_mode {
-                let _ = panel.borrow_mut().clear(ui.err_writer());
-                ui.info(&line);
-                let _ = panel.borrow_mut().redraw(ui.err_writer());
-            } else {
-                ui.info(&line);
-            }
-            last_by_kind.insert(kind, line);
-        };
-        let mut confirm = |question: &str| {
-            let mut ui = ui_cell.borrow_mut();
-            let _ = panel.borrow_mut().clear(ui.err_writer());
-            ui.confirm(question).unwrap_or(false)
-        };
-        driver::drive(&mut machine, &mut io, &inbox, &mut on_event, &mut confirm)
+    let mut user = User {
+        reporter: Reporter::for_ui(ui, ndjson),
+        ui: &mut *ui,
     };
-    if panel_mode {
-        let _ = panel.borrow_mut().clear(ui.err_writer());
-    }
+    let outcome = driver::drive(&mut machine, &mut io, &inbox, &mut user);
+    user.reporter.finish(user.ui);
     drop(sender);
     finish(ui, outcome, ndjson)
+}
+
+/// The deploy's user: its events through the one reporter, its questions
+/// on the terminal (the panel taken off the screen first).
+struct User<'u> {
+    ui: &'u mut Ui,
+    reporter: Reporter,
+}
+
+impl Frontend for User<'_> {
+    fn event(&mut self, event: &DeployEvent) {
+        let report = Report {
+            json: serde_json::to_value(event).unwrap_or(Value::Null),
+            panel: event.panel_lines(),
+            line: event.line(),
+        };
+        self.reporter.report(self.ui, report);
+    }
+
+    fn confirm(&mut self, question: &str) -> bool {
+        self.reporter.before_prompt(self.ui);
+        self.ui.confirm(question).unwrap_or(false)
+    }
 }
 
 fn finish(ui: &mut Ui, outcome: Outcome, ndjson: bool) -> anyhow::Result<ExitCode> {

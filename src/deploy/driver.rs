@@ -130,7 +130,7 @@ impl LiveIo {
     }
 
     /// Runs one request action and returns the machine's answer.
-    fn execute(&mut self, action: &Action, confirm: &mut dyn FnMut(&str) -> bool) -> Option<Input> {
+    fn execute(&mut self, action: &Action, frontend: &mut dyn Frontend) -> Option<Input> {
         let done = |r: Result<(), MarathonError>| match r {
             Ok(()) => Input::Done,
             Err(e) => Input::Failed(failure(&e)),
@@ -179,7 +179,7 @@ impl LiveIo {
                 Some(hook) => self.run_hook(hook, old, tasks, new),
                 None => Input::Done,
             },
-            Action::Confirm(question) => Input::Confirmed(confirm(question)),
+            Action::Confirm(question) => Input::Confirmed(frontend.confirm(question)),
             Action::Notify(_) | Action::Finish(_) => return None,
         })
     }
@@ -234,27 +234,33 @@ pub fn follow_events(marathon: &MarathonClient, inbox: Sender<Input>) -> bool {
     true
 }
 
-/// Runs the machine to its end. `on_event` reports progress; `confirm`
-/// asks the user.
+/// Where a run's events and questions go: the user.
+pub trait Frontend {
+    /// Reports an event.
+    fn event(&mut self, event: &DeployEvent);
+    /// Asks a yes/no question; `false` declines.
+    fn confirm(&mut self, question: &str) -> bool;
+}
+
+/// Runs the machine to its end, reporting to and asking `frontend`.
 pub fn drive(
     machine: &mut Machine,
     io: &mut LiveIo,
     inbox: &Receiver<Input>,
-    on_event: &mut dyn FnMut(&DeployEvent),
-    confirm: &mut dyn FnMut(&str) -> bool,
+    frontend: &mut dyn Frontend,
 ) -> Outcome {
     let mut pending: VecDeque<Action> = machine.handle(Input::Start, Instant::now()).into();
     loop {
         while let Some(action) = pending.pop_front() {
             match action {
-                Action::Notify(event) => on_event(&event),
+                Action::Notify(event) => frontend.event(&event),
                 Action::Finish(outcome) => return outcome,
                 other => {
                     if let Ok(Input::Interrupted) = inbox.try_recv() {
                         pending.extend(machine.handle(Input::Interrupted, Instant::now()));
                         continue;
                     }
-                    if let Some(input) = io.execute(&other, confirm) {
+                    if let Some(input) = io.execute(&other, frontend) {
                         pending.extend(machine.handle(input, Instant::now()));
                     }
                 }

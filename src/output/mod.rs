@@ -8,6 +8,7 @@
 #[cfg(unix)]
 mod hidden;
 pub mod panel;
+pub mod progress;
 pub mod table;
 
 use std::io::{self, IsTerminal, Write};
@@ -77,9 +78,24 @@ impl Terminal {
             stdout_tty: io::stdout().is_terminal(),
             stderr_tty: io::stderr().is_terminal(),
             stdin_tty: io::stdin().is_terminal(),
-            width: columns.and_then(|c| c.parse().ok()),
+            width: columns.and_then(|c| c.parse().ok()).or_else(stderr_columns),
         }
     }
+}
+
+/// The columns of the terminal on stderr, when it is one.
+#[cfg(unix)]
+fn stderr_columns() -> Option<u16> {
+    rustix::termios::tcgetwinsize(io::stderr())
+        .ok()
+        .map(|size| size.ws_col)
+        .filter(|cols| *cols > 0)
+}
+
+/// The columns of the terminal on stderr (unknown off Unix).
+#[cfg(not(unix))]
+fn stderr_columns() -> Option<u16> {
+    None
 }
 
 /// Owns the output streams. See the module docs.
@@ -154,6 +170,11 @@ impl Ui {
     /// Whether stderr is an interactive terminal (spinners, redraws).
     pub fn stderr_is_tty(&self) -> bool {
         self.terminal.stderr_tty
+    }
+
+    /// The terminal's width in columns, when known.
+    pub fn terminal_width(&self) -> Option<u16> {
+        self.terminal.width
     }
 
     /// Whether stdout is a terminal.

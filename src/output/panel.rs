@@ -2,7 +2,9 @@
 //! progress): each draw moves the cursor back over the previous block and
 //! clears to the end of the screen. Lines printed "above" the panel clear
 //! it first and redraw it after. Writes only to the writer it is given
-//! (the `Ui`'s stderr).
+//! (the `Ui`'s stderr). Lines longer than the terminal are cut to fit:
+//! a wrapped line would take two rows, and the next redraw would move the
+//! cursor back over too few.
 
 use std::io::{self, Write};
 
@@ -13,9 +15,20 @@ pub struct Panel {
     drawn: usize,
     /// The last lines drawn, to redraw after a line printed above.
     lines: Vec<String>,
+    /// The terminal's width in columns, when known.
+    width: Option<usize>,
 }
 
 impl Panel {
+    /// A panel for a terminal `width` columns wide (`None`: unknown, lines
+    /// are drawn whole).
+    pub fn with_width(width: Option<u16>) -> Self {
+        Self {
+            width: width.filter(|w| *w > 1).map(usize::from),
+            ..Self::default()
+        }
+    }
+
     /// Replaces the block on screen with `lines`; nothing is written when
     /// they did not change.
     pub fn draw(&mut self, out: &mut dyn Write, lines: Vec<String>) -> io::Result<()> {
@@ -39,11 +52,26 @@ impl Panel {
     pub fn redraw(&mut self, out: &mut dyn Write) -> io::Result<()> {
         self.clear(out)?;
         for line in &self.lines {
-            writeln!(out, "{line}")?;
+            writeln!(out, "{}", fit(line, self.width))?;
         }
         self.drawn = self.lines.len();
         out.flush()
     }
+}
+
+/// `line` cut to one column less than `width` (so the cursor never wraps),
+/// with `…` where it was cut.
+fn fit(line: &str, width: Option<usize>) -> std::borrow::Cow<'_, str> {
+    let Some(width) = width else {
+        return line.into();
+    };
+    let room = width - 1;
+    if line.chars().count() <= room {
+        return line.into();
+    }
+    let mut cut: String = line.chars().take(room - 1).collect();
+    cut.push('…');
+    cut.into()
 }
 
 #[cfg(test)]
@@ -85,5 +113,27 @@ mod tests {
             "\x1b[2F\x1b[0J",
             "a second clear writes nothing"
         );
+    }
+
+    #[test]
+    fn lines_wider_than_the_terminal_are_cut_to_fit_one_row() {
+        let mut panel = Panel::with_width(Some(10));
+        let mut out = Vec::new();
+        let long = "green 2/3 healthy → blue 1/3".to_string();
+        panel.draw(&mut out, vec![long, "ok".into()]).unwrap();
+        assert_eq!(text(&out), "green 2/…\nok\n", "nine columns of ten");
+        out.clear();
+        panel
+            .draw(&mut out, vec!["123456789".into(), "1234567890".into()])
+            .unwrap();
+        assert_eq!(
+            text(&out),
+            "\x1b[2F\x1b[0J123456789\n12345678…\n",
+            "nine characters fit; ten would fill the last column: cut"
+        );
+        let mut unknown = Panel::with_width(None);
+        out.clear();
+        unknown.draw(&mut out, vec!["x".repeat(300)]).unwrap();
+        assert_eq!(out.len(), 301, "unknown width: drawn whole");
     }
 }
