@@ -12,6 +12,7 @@ use crate::cli::context::Context;
 use crate::cli::exit::{CliError, ExitCode};
 use crate::cli::lb_args::LbArgs;
 use crate::cli::output_args::OutputArgs;
+use crate::deploy::group::{GroupState, Phase};
 use crate::deploy::plan;
 use crate::deploy::proof::{self, ProofChoice};
 use crate::lb::client::LbClient;
@@ -91,27 +92,10 @@ struct LbStatus {
 #[serde(rename_all = "camelCase")]
 struct GroupStatus {
     group: String,
-    phase: String,
+    phase: Phase,
     target: u32,
     apps: Vec<AppStatus>,
     lbs: Vec<LbStatus>,
-}
-
-fn phase(apps: &[&App], target: u32) -> &'static str {
-    let instances: u32 = apps.iter().map(|a| a.instances).sum();
-    let hybrid = apps
-        .last()
-        .and_then(|a| plan::label_u32(a, labels::DEPLOYMENT_NEW_INSTANCES))
-        .is_some_and(|n| n > 0);
-    if apps.iter().any(|a| !a.deployments.is_empty()) {
-        "deploying"
-    } else if apps.len() == 1 {
-        "steady"
-    } else if hybrid && instances == target {
-        "hybrid"
-    } else {
-        "stuck"
-    }
 }
 
 fn group_status(
@@ -119,19 +103,13 @@ fn group_status(
     apps: &[&App],
     lbs: &[(String, Result<Vec<StatsRow>, String>)],
 ) -> GroupStatus {
-    let newest = apps.last();
-    let target = newest.map_or(0, |a| {
-        plan::label_u32(a, labels::DEPLOYMENT_TARGET_INSTANCES).unwrap_or(a.instances)
-    });
+    let state = GroupState::of(apps);
     let total: u32 = apps.iter().map(|a| a.instances).sum::<u32>().max(1);
-    let port = newest
-        .and_then(|a| plan::label_u32(a, labels::PORT_0))
-        .unwrap_or(0);
-    let backend = rules::group_backend_name(group, port);
+    let backend = rules::group_backend_name(group, state.map_or(0, |s| s.port));
     GroupStatus {
         group: group.to_string(),
-        phase: phase(apps, target).into(),
-        target,
+        phase: state.map_or(Phase::Steady, |s| s.phase),
+        target: state.map_or(0, |s| s.target),
         apps: apps
             .iter()
             .map(|a| AppStatus {
@@ -211,7 +189,7 @@ fn table(groups: &[GroupStatus]) -> Table {
                     String::new()
                 },
                 if i == 0 {
-                    g.phase.clone()
+                    g.phase.as_str().to_string()
                 } else {
                     String::new()
                 },
@@ -331,26 +309,6 @@ mod tests {
             qcur,
             addr: None,
         }
-    }
-
-    #[test]
-    fn phases_follow_the_apps_labels_and_deployments() {
-        let blue = app("/web-blue", "blue", 3, &[]);
-        assert_eq!(phase(&[&blue], 3), "steady");
-        let hybrid = app(
-            "/web-green",
-            "green",
-            1,
-            &[(labels::DEPLOYMENT_NEW_INSTANCES, "1")],
-        );
-        let two = app("/web-blue", "blue", 2, &[]);
-        assert_eq!(phase(&[&two, &hybrid], 3), "hybrid");
-        assert_eq!(phase(&[&blue, &hybrid], 3), "stuck", "4 instances for 3");
-        let plain = app("/web-green", "green", 1, &[]);
-        assert_eq!(phase(&[&blue, &plain], 3), "stuck");
-        let mut deploying = plain.clone();
-        deploying.deployments = vec![crate::marathon::types::DeploymentRef { id: "d".into() }];
-        assert_eq!(phase(&[&blue, &deploying], 3), "deploying");
     }
 
     #[test]

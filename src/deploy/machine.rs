@@ -22,6 +22,7 @@ use serde_json::Value;
 
 use crate::deploy::drain::{self, DrainReport, LbSample};
 use crate::deploy::event::{AppCounts, DeployEvent, LbCounts};
+use crate::deploy::group::GroupState;
 use crate::deploy::merge;
 use crate::deploy::metric::DrainMetric;
 use crate::deploy::plan::{self, BuildOptions, PlanStep};
@@ -611,12 +612,12 @@ impl Machine {
             }
             (Mode::Resume, [only]) => single_goal(only, &group),
             (mode, [.., older, newest]) => {
-                let target = plan::label_u32(newest, labels::DEPLOYMENT_TARGET_INSTANCES)
-                    .unwrap_or(newest.instances);
-                let hybrid = plan::label_u32(newest, labels::DEPLOYMENT_NEW_INSTANCES)
-                    .unwrap_or(0)
-                    .min(target);
-                let port = plan::label_u32(newest, labels::PORT_0).unwrap_or(0);
+                let GroupState {
+                    target,
+                    new_instances: hybrid,
+                    port,
+                    ..
+                } = GroupState::of(&[older, newest]).expect("two apps");
                 let (grower, shrinker, want_grower, delete) = match mode {
                     Mode::Resume if hybrid > 0 => (newest, older, hybrid, false),
                     Mode::Resume | Mode::CompleteCurrent => (newest, older, target, true),
@@ -1594,8 +1595,7 @@ fn in_progress(group: &str) -> Vec<Action> {
 }
 
 fn single_goal(only: &App, group: &str) -> Goal {
-    let target =
-        plan::label_u32(only, labels::DEPLOYMENT_TARGET_INSTANCES).unwrap_or(only.instances);
+    let GroupState { target, port, .. } = GroupState::of(&[only]).expect("one app");
     Goal {
         grower: only.id.clone(),
         shrinker: None,
@@ -1603,10 +1603,7 @@ fn single_goal(only: &App, group: &str) -> Goal {
         want_shrinker: 0,
         target,
         delete_shrinker: false,
-        backend: rules::group_backend_name(
-            group,
-            plan::label_u32(only, labels::PORT_0).unwrap_or(0),
-        ),
+        backend: rules::group_backend_name(group, port),
     }
 }
 

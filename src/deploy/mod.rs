@@ -8,6 +8,7 @@ pub mod driver;
 pub mod event;
 #[cfg(test)]
 mod fixtures;
+pub mod group;
 pub mod machine;
 pub mod merge;
 pub mod metric;

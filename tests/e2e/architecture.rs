@@ -18,6 +18,7 @@ const PURE: &[&str] = &[
     "src/deploy/plan.rs",
     "src/deploy/drain.rs",
     "src/deploy/merge.rs",
+    "src/deploy/group.rs",
     "src/deploy/event.rs",
     "src/deploy/metric.rs",
 ];
