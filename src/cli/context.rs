@@ -2,7 +2,6 @@
 //! turned into a [`Connection`] and clients on first use (so offline
 //! commands need no cluster). Once resolved, nothing changes for the run.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use anyhow::Context as _;
@@ -25,7 +24,6 @@ pub struct Context {
     connection: OnceLock<Arc<Connection>>,
     marathon: OnceLock<MarathonClient>,
     lb_http: OnceLock<reqwest::blocking::Client>,
-    lb_settings: OnceLock<BTreeMap<String, String>>,
 }
 
 impl Context {
@@ -38,7 +36,6 @@ impl Context {
             connection: OnceLock::new(),
             marathon: OnceLock::new(),
             lb_http: OnceLock::new(),
-            lb_settings: OnceLock::new(),
         }
     }
 
@@ -141,10 +138,12 @@ impl Context {
     /// `DCOS_LB_<KEY>` variable the dcos CLI derives from it), e.g.
     /// `ctx.lb_setting("marathon_lb_url")`. Keys are case-insensitive.
     pub fn lb_setting(&self, key: &str) -> Option<String> {
-        self.lb_settings
-            .get_or_init(|| config::lb_settings(&self.env))
-            .get(&key.to_lowercase())
-            .cloned()
+        let key = key.to_lowercase();
+        match self.connection() {
+            Ok(connection) => connection.lb.get(&key).cloned(),
+            // Without a cluster connection, only the environment's settings.
+            Err(_) => config::lb_settings(None, &self.env).remove(&key),
+        }
     }
 }
 

@@ -42,31 +42,33 @@ impl LbArgs {
     /// else the `lb.marathon_lb_url` setting (same expansion), else the
     /// tasks of `--lb-app` in Marathon.
     pub fn instances(&self, ctx: &Context) -> anyhow::Result<Vec<String>> {
-        let given = if self.marathon_lb.is_empty() {
+        // The setting needs the cluster's config: read it only when -l is absent.
+        let setting = if self.marathon_lb.is_empty() {
             ctx.lb_setting("marathon_lb_url")
-                .map(|urls| urls.split(',').map(|u| u.trim().to_string()).collect())
-                .unwrap_or_default()
         } else {
-            self.marathon_lb.clone()
+            None
         };
-        if !given.is_empty() {
-            let mut urls = Vec::new();
-            for url in &given {
-                urls.extend(discover::from_url(url)?);
+        match discover::source(&self.marathon_lb, setting.as_deref(), &self.lb_app) {
+            discover::Source::Urls(given) => {
+                let mut urls = Vec::new();
+                for url in &given {
+                    urls.extend(discover::from_url(url)?);
+                }
+                Ok(urls)
             }
-            return Ok(urls);
+            discover::Source::App(id) => {
+                let finding = || {
+                    format!(
+                        "finding the marathon-lb instances as the tasks of {id} (or pass -l URL)"
+                    )
+                };
+                let app = ctx
+                    .marathon()
+                    .with_context(finding)?
+                    .app(id)
+                    .with_context(finding)?;
+                Ok(discover::from_app(&app)?)
+            }
         }
-        let finding = || {
-            format!(
-                "finding the marathon-lb instances as the tasks of {} (or pass -l URL)",
-                self.lb_app
-            )
-        };
-        let app = ctx
-            .marathon()
-            .with_context(finding)?
-            .app(&self.lb_app)
-            .with_context(finding)?;
-        Ok(discover::from_app(&app)?)
     }
 }

@@ -127,6 +127,8 @@ pub struct Connection {
     pub service_account: Option<ServiceAccount>,
     /// The cluster whose `dcos.toml` was used, if any.
     pub cluster: Option<ClusterRef>,
+    /// Our `[lb]` settings for this cluster (see [`lb_settings`]).
+    pub lb: BTreeMap<String, String>,
 }
 
 /// A parsed `dcos.toml`, the keys dcos-lb reads.
@@ -542,6 +544,7 @@ pub fn resolve(global: &Overrides, env: &Env) -> Result<Connection, ConfigError>
         timeout,
         basic_auth,
         service_account,
+        lb: lb_settings(file.as_ref(), env),
         cluster: file.map(|f| f.cluster),
     })
 }
@@ -560,9 +563,11 @@ fn load_service_account_env(value: &str) -> Result<ServiceAccount, AuthError> {
 }
 
 /// Our `[lb]` settings: `DCOS_LB_<KEY>` from the environment over the `[lb]`
-/// table of the current cluster's `dcos.toml`. Keys are lower case.
-pub fn lb_settings(env: &Env) -> BTreeMap<String, String> {
-    let mut settings: BTreeMap<String, String> = current_cluster(env)
+/// table of `file`, the `dcos.toml` of the cluster the connection uses (the
+/// one `--url` names, not the attached one when they differ). Keys are lower
+/// case.
+pub fn lb_settings(file: Option<&ClusterConfig>, env: &Env) -> BTreeMap<String, String> {
+    let mut settings: BTreeMap<String, String> = file
         .map(|c| {
             c.toml
                 .lb
@@ -865,7 +870,7 @@ mod tests {
             "[core]\ndcos_url = \"https://a\"\n[lb]\nmarathon_lb_url = \"http://file-lb:9090\"\ngroup = \"external\"\nmax_wait = 60\n",
             false,
         );
-        let s = lb_settings(&f.env());
+        let s = f.resolve(&Overrides::default()).expect("resolve").lb;
         assert_eq!(
             s.get("marathon_lb_url").map(String::as_str),
             Some("http://env-lb:9090")
@@ -873,5 +878,35 @@ mod tests {
         assert_eq!(s.get("group").map(String::as_str), Some("external"));
         assert_eq!(s.get("max_wait").map(String::as_str), Some("60"));
         assert!(!s.contains_key("log"));
+    }
+
+    #[test]
+    fn lb_settings_come_from_the_cluster_the_url_names() {
+        let f = Fixture::new();
+        f.cluster(
+            "c1",
+            "[core]\ndcos_url = \"https://a.example\"\n[lb]\nmarathon_lb_url = \"http://lb-a:9090\"\n",
+            true,
+        );
+        let attached = f.resolve(&Overrides::default()).expect("resolve");
+        assert_eq!(
+            attached.lb.get("marathon_lb_url").map(String::as_str),
+            Some("http://lb-a:9090")
+        );
+        let other = Overrides {
+            url: Some("https://b.example".into()),
+            ..Overrides::default()
+        };
+        let elsewhere = f.resolve(&other).expect("resolve");
+        assert!(
+            elsewhere.lb.is_empty(),
+            "cluster a's marathon-lb is not cluster b's: {:?}",
+            elsewhere.lb
+        );
+        let same = Overrides {
+            url: Some("https://a.example/".into()),
+            ..Overrides::default()
+        };
+        assert_eq!(f.resolve(&same).expect("resolve").lb, attached.lb);
     }
 }

@@ -1,6 +1,7 @@
-//! Finds the marathon-lb instances: every IPv4 address of the `--marathon-lb`
-//! URL's host (one URL per address, as zdd.py), or the tasks of the
-//! marathon-lb app in Marathon (their host and port 9090).
+//! Finds the marathon-lb instances: where to look (`-l` URLs, else the
+//! `lb.marathon_lb_url` setting, else the marathon-lb app), then every IPv4
+//! address of each URL's host (one URL per address, as zdd.py), or the
+//! tasks of the marathon-lb app in Marathon (their host and port 9090).
 
 use std::net::{IpAddr, ToSocketAddrs};
 
@@ -11,6 +12,35 @@ use crate::marathon::types::App;
 
 /// marathon-lb's stats port.
 pub const STATS_PORT: u32 = 9090;
+
+/// Where the instances are to be found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source<'a> {
+    /// These URLs, each expanded by [`from_url`].
+    Urls(Vec<String>),
+    /// The tasks of this Marathon app, by [`from_app`].
+    App(&'a str),
+}
+
+/// The precedence: `-l` URLs, else the comma-separated
+/// `lb.marathon_lb_url` setting, else the `--lb-app` app.
+pub fn source<'a>(flag_urls: &[String], setting: Option<&str>, lb_app: &'a str) -> Source<'a> {
+    if !flag_urls.is_empty() {
+        return Source::Urls(flag_urls.to_vec());
+    }
+    let from_setting: Vec<String> = setting
+        .into_iter()
+        .flat_map(|urls| urls.split(','))
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(str::to_string)
+        .collect();
+    if from_setting.is_empty() {
+        Source::App(lb_app)
+    } else {
+        Source::Urls(from_setting)
+    }
+}
 
 /// One URL per IPv4 address of `url`'s host, keeping scheme, port and path.
 pub fn from_url(url: &str) -> Result<Vec<String>, LbError> {
@@ -67,6 +97,21 @@ pub fn from_app(app: &App) -> Result<Vec<String>, LbError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn flags_win_over_the_setting_which_wins_over_the_app() {
+        let flag = vec!["http://a:9090".to_string()];
+        assert_eq!(
+            source(&flag, Some("http://b:9090"), "/marathon-lb"),
+            Source::Urls(flag.clone())
+        );
+        assert_eq!(
+            source(&[], Some(" http://b:9090 ,http://c:9090,"), "/marathon-lb"),
+            Source::Urls(vec!["http://b:9090".into(), "http://c:9090".into()])
+        );
+        assert_eq!(source(&[], Some(" "), "/lb"), Source::App("/lb"));
+        assert_eq!(source(&[], None, "/lb"), Source::App("/lb"));
+    }
+
     use super::*;
     use crate::marathon::types::Task;
 
