@@ -11,6 +11,7 @@ use crate::cli::exit::ExitCode;
 use crate::cli::output_args::OutputArgs;
 use crate::cli::util::wait_timeout;
 use crate::jq::JqFilter;
+use crate::marathon::MarathonError;
 use crate::marathon::app_id::normalize;
 use crate::marathon::health::{HealthReport, no_failing_checks, strict};
 use crate::marathon::types::App;
@@ -70,13 +71,15 @@ enum Condition {
 }
 
 impl Condition {
-    fn evaluate(&self, raw: &Value) -> anyhow::Result<HealthReport> {
-        let app: App = serde_json::from_value(raw.clone())?;
-        Ok(match self {
-            Self::Strict => strict(&app),
-            Self::NoFailingChecks => no_failing_checks(&app),
+    /// The verdict on `app`; a filter reads the app as Marathon sent it
+    /// (`raw`), and a filter that fails at run time does not hold, as with
+    /// `jq -e`.
+    fn evaluate(&self, app: &App, raw: &Value) -> HealthReport {
+        match self {
+            Self::Strict => strict(app),
+            Self::NoFailingChecks => no_failing_checks(app),
             Self::Filter(filter) => {
-                let mut report = strict(&app);
+                let mut report = strict(app);
                 report.healthy = filter.holds(raw);
                 report.reasons = if report.healthy {
                     Vec::new()
@@ -85,7 +88,7 @@ impl Condition {
                 };
                 report
             }
-        })
+        }
     }
 }
 
@@ -103,19 +106,19 @@ pub fn cmd_health(ui: &mut Ui, ctx: &Context, args: &HealthArgs) -> anyhow::Resu
         let timeout = wait_timeout(ctx);
         let interval = Duration::from_secs(args.interval.max(1));
         let mut last = None;
-        let outcome = wait_for(&marathon, HEALTH_EVENTS, timeout, interval, |_| {
-            let raw = marathon.app_raw(&id)?;
-            let report =
-                condition
-                    .evaluate(&raw)
-                    .map_err(|e| crate::marathon::MarathonError::Decode {
-                        url: id.clone(),
-                        detail: e.to_string(),
-                    })?;
-            let healthy = report.healthy;
-            last = Some(report.clone());
-            Ok(healthy.then_some(report))
-        })?;
+        let outcome = wait_for(
+            &marathon,
+            HEALTH_EVENTS,
+            timeout,
+            interval,
+            |_| -> Result<_, MarathonError> {
+                let (app, raw) = marathon.app_with_raw(&id)?;
+                let report = condition.evaluate(&app, &raw);
+                let healthy = report.healthy;
+                last = Some(report.clone());
+                Ok(healthy.then_some(report))
+            },
+        )?;
         match outcome {
             WaitOutcome::Done(report) => report,
             WaitOutcome::TimedOut => {
@@ -130,7 +133,8 @@ pub fn cmd_health(ui: &mut Ui, ctx: &Context, args: &HealthArgs) -> anyhow::Resu
             }
         }
     } else {
-        condition.evaluate(&marathon.app_raw(&id)?)?
+        let (app, raw) = marathon.app_with_raw(&id)?;
+        condition.evaluate(&app, &raw)
     };
     print(ui, &format, &report)?;
     Ok(if report.healthy {

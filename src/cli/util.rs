@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use crate::cli::context::Context;
 use crate::cli::exit::{CliError, ExitCode};
-use crate::marathon::MarathonClient;
 use crate::marathon::wait::{WaitOutcome, wait_for};
+use crate::marathon::{MarathonClient, MarathonError};
 use crate::output::{OutputFormat, Table, Ui};
 
 /// How long `--wait` waits when `--timeout` is not given.
@@ -127,16 +127,22 @@ pub fn wait_for_deployment(
     timeout: Duration,
     interval: Duration,
 ) -> anyhow::Result<ExitCode> {
-    let outcome = wait_for(marathon, DEPLOYMENT_EVENTS, timeout, interval, |event| {
-        if let Some(event) = event
-            && event.event_type == "deployment_failed"
-            && event.data.get("id").and_then(Value::as_str) == Some(id)
-        {
-            return Ok(Some(false));
-        }
-        let running = marathon.deployments()?;
-        Ok((!running.iter().any(|d| d.id == id)).then_some(true))
-    })?;
+    let outcome = wait_for(
+        marathon,
+        DEPLOYMENT_EVENTS,
+        timeout,
+        interval,
+        |event| -> Result<_, MarathonError> {
+            if let Some(event) = event
+                && event.event_type == "deployment_failed"
+                && event.data.get("id").and_then(Value::as_str) == Some(id)
+            {
+                return Ok(Some(false));
+            }
+            let running = marathon.deployments()?;
+            Ok((!running.iter().any(|d| d.id == id)).then_some(true))
+        },
+    )?;
     match outcome {
         WaitOutcome::Done(true) => {
             ui.info(&format!("Deployment {id} finished"));

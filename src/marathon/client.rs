@@ -154,9 +154,17 @@ impl MarathonClient {
 
     /// `GET /v2/apps/{id}` (tasks, deployments and counts embedded), typed.
     pub fn app(&self, id: &str) -> Result<App, MarathonError> {
+        self.app_with_raw(id).map(|(app, _)| app)
+    }
+
+    /// `GET /v2/apps/{id}`: the app decoded, and as Marathon sent it (for a
+    /// jq filter over fields the typed app does not keep).
+    pub fn app_with_raw(&self, id: &str) -> Result<(App, Value), MarathonError> {
         let raw = self.app_raw(id)?;
         let url = self.url(&["v2", "apps"], Some(id), &[]);
-        serde_json::from_value(raw).map_err(|e| decode_error(&url, &e))
+        let app =
+            <App as serde::Deserialize>::deserialize(&raw).map_err(|e| decode_error(&url, &e))?;
+        Ok((app, raw))
     }
 
     /// `GET /v2/apps/{id}`: the `app` object as Marathon sent it.
@@ -817,5 +825,33 @@ mod login_tests {
         let seen = server.join().expect("server");
         let logins = seen.iter().filter(|s| s.1.contains("auth/login")).count();
         assert_eq!(logins, 1, "{seen:?}");
+    }
+
+    /// An app Marathon sends that does not decode is Marathon's error (exit
+    /// 6 where it reaches the CLI), whichever command read it.
+    #[test]
+    fn an_app_that_does_not_decode_is_a_decode_error_naming_the_url() {
+        let (marathon, server) = fake(vec![
+            (200, r#"{"app":{"id":"/web","instances":"three"}}"#),
+            (200, r#"{"app":{"id":"/web","instances":2,"extra":[1]}}"#),
+        ]);
+        let http = Client::new();
+        let auth = Arc::new(ClusterAuth::new(None, None, None, None));
+        let client =
+            MarathonClient::new(marathon, http.clone(), http, auth, Duration::from_secs(5));
+        match client.app_with_raw("/web") {
+            Err(MarathonError::Decode { url, .. }) => {
+                assert!(url.ends_with("/v2/apps/web"), "{url}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let (app, raw) = client.app_with_raw("/web").expect("decodes");
+        assert_eq!(app.instances, 2);
+        assert_eq!(
+            raw["extra"],
+            serde_json::json!([1]),
+            "the raw app keeps every field"
+        );
+        server.join().expect("server");
     }
 }

@@ -4,7 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use crate::marathon::MarathonError;
 use crate::marathon::client::MarathonClient;
 use crate::marathon::events::MarathonEvent;
 
@@ -19,14 +18,15 @@ pub enum WaitOutcome<T> {
 
 /// Calls `check` now, after every event of `event_types`, and every
 /// `interval`, until it returns `Some` or `timeout` passes. `check` sees
-/// the event that woke it, if any.
-pub fn wait_for<T>(
+/// the event that woke it, if any; its error, of the caller's type, ends the
+/// wait.
+pub fn wait_for<T, E>(
     client: &MarathonClient,
     event_types: &[&str],
     timeout: Duration,
     interval: Duration,
-    mut check: impl FnMut(Option<&MarathonEvent>) -> Result<Option<T>, MarathonError>,
-) -> Result<WaitOutcome<T>, MarathonError> {
+    mut check: impl FnMut(Option<&MarathonEvent>) -> Result<Option<T>, E>,
+) -> Result<WaitOutcome<T>, E> {
     let deadline = Instant::now() + timeout;
     let events = match client.events(event_types) {
         Ok(stream) => Some(stream),
