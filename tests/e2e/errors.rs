@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::support::cmd::{TestHome, assert_error, dcos_toml, run, web_app};
+use crate::support::cmd::{TestHome, assert_error, assert_run_snapshot, dcos_toml, run, web_app};
 use crate::support::marathon_sim::{Fault, MarathonSim, SimConfig};
 
 fn setup() -> (MarathonSim, TestHome) {
@@ -27,27 +27,19 @@ fn malformed_json_is_reported_with_line_and_column_and_nothing_is_sent() {
         "bad.json",
         "{\n  \"id\": \"/x\",\n  \"cpus\": 0.1,\n  \"mem\" 32\n}\n",
     );
-    let r = run(home.cmd(&["app", "add", path(&file)]));
-    assert_error(&r, 3, "error loading JSON from ");
-    assert!(
-        r.stderr.contains("bad.json: line 4 column 9: expected `:`"),
-        "{}",
-        r.stderr
-    );
     let no_id = home.file("noid.json", r#"{"cmd": "sleep 1"}"#);
-    assert_error(
-        &run(home.cmd(&["app", "add", path(&no_id)])),
-        3,
-        "Error: application ID must be set",
-    );
-    let r = run(home.cmd(&["app", "add", "-"]).write_stdin("[1, 2"));
-    assert_error(&r, 3, "error loading JSON from stdin: line 1 column 5");
     let missing = home.dcos_dir().join("nope.json");
-    assert_error(
-        &run(home.cmd(&["app", "add", path(&missing)])),
-        3,
-        "can't read from resource: ",
-    );
+    let home_dir = home.path().display().to_string();
+    let filters = [(home_dir.as_str(), "[HOME]")];
+    let runs = [
+        run(home.cmd(&["app", "add", path(&file)])),
+        run(home.cmd(&["app", "add", path(&no_id)])),
+        run(home.cmd(&["app", "add", "-"]).write_stdin("[1, 2")),
+        run(home.cmd(&["app", "add", path(&missing)])),
+    ];
+    for (name, r) in ["malformed", "no_id", "stdin", "missing"].iter().zip(&runs) {
+        assert_run_snapshot!(format!("app_add_{name}"), r, &filters);
+    }
     assert!(sim.requests().is_empty(), "{:?}", sim.requests());
 }
 
@@ -56,10 +48,10 @@ fn an_existing_app_is_not_created_again() {
     let (sim, home) = setup();
     sim.create_app(serde_json::json!({"id": "/dup", "cmd": "sleep 100", "instances": 0}));
     let file = home.file("dup.json", r#"{"id": "dup", "cmd": "sleep 100"}"#);
-    assert_error(
-        &run(home.cmd(&["app", "add", path(&file)])),
-        7,
-        "Error: Application '/dup' already exists",
+    assert_run_snapshot!(
+        "app_add_existing",
+        run(home.cmd(&["app", "add", path(&file)])),
+        &[]
     );
     sim.assert_nothing_written();
 }
@@ -86,14 +78,14 @@ fn marathon_rejections_show_the_details() {
 #[test]
 fn unknown_apps_are_named_and_nothing_is_written() {
     let (sim, home) = setup();
-    for args in [
-        &["app", "show", "/nope"][..],
-        &["app", "scale", "nope", "3"],
-        &["app", "remove", "/nope", "--yes"],
-        &["task", "list", "/nope"],
-        &["health", "/nope"],
+    for (name, args) in [
+        ("app_show", &["app", "show", "/nope"][..]),
+        ("app_scale", &["app", "scale", "nope", "3"]),
+        ("app_remove", &["app", "remove", "/nope", "--yes"]),
+        ("task_list", &["task", "list", "/nope"]),
+        ("health", &["health", "/nope"]),
     ] {
-        assert_error(&run(home.cmd(args)), 6, "Error: app '/nope' does not exist");
+        assert_run_snapshot!(format!("unknown_app_{name}"), run(home.cmd(args)), &[]);
     }
     sim.assert_nothing_written();
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::support::cmd::{Run, TestHome, dcos_toml, run, web_app};
+use crate::support::cmd::{Run, TestHome, assert_run_snapshot, dcos_toml, run, web_app};
 use crate::support::marathon_sim::{MarathonSim, SimConfig};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -110,36 +110,7 @@ fn blue_green_by_hand_ends_with_only_green() {
 
     // 4. the listing shows both apps
     let r = ok(&home, &["app", "list"]);
-    let header = r.stdout.lines().next().expect("header");
-    let columns: Vec<&str> = header.split_whitespace().collect();
-    assert_eq!(
-        columns,
-        [
-            "ID",
-            "MEM",
-            "CPUS",
-            "TASKS",
-            "HEALTH",
-            "DEPLOYMENT",
-            "WAITING",
-            "CONTAINER",
-            "CMD"
-        ]
-    );
-    assert!(
-        r.stdout
-            .lines()
-            .any(|l| l.starts_with("/blue-myapp ") && l.contains("2/2")),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout
-            .lines()
-            .any(|l| l.starts_with("/green-myapp ") && l.contains("2/2")),
-        "{}",
-        r.stdout
-    );
+    assert_run_snapshot!("app_list_blue_and_green", r, &[]);
 
     // 5. kill blue's tasks one by one, scaling blue down
     let r = ok(&home, &["task", "list", "/blue-myapp"]);

@@ -48,6 +48,11 @@ impl TestHome {
         dir
     }
 
+    /// The HOME folder (to filter out of snapshots).
+    pub fn path(&self) -> &std::path::Path {
+        self.home.path()
+    }
+
     /// Writes a file under HOME and returns its path.
     pub fn file(&self, name: &str, content: &str) -> PathBuf {
         let path = self.home.path().join(name);
@@ -87,6 +92,54 @@ pub struct Run {
     /// stderr.
     pub stderr: String,
 }
+
+impl Run {
+    /// The whole run as one text, for a snapshot where the output is the
+    /// contract: the exit code, stdout and stderr, each `(text, placeholder)`
+    /// filter applied in order, and every loopback port shown as `[PORT]`.
+    pub fn transcript(&self, filters: &[(&str, &str)]) -> String {
+        let filter = |text: &str| {
+            let mut text = text.to_string();
+            for (from, to) in filters {
+                text = text.replace(from, to);
+            }
+            loopback_ports(&text)
+        };
+        format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code,
+            filter(&self.stdout),
+            filter(&self.stderr)
+        )
+    }
+}
+
+/// `text` with the port of every `127.0.0.1:PORT` replaced by `[PORT]`.
+fn loopback_ports(text: &str) -> String {
+    const HOST: &str = "127.0.0.1:";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(HOST) {
+        let (before, after) = rest.split_at(at + HOST.len());
+        out.push_str(before);
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 {
+            out.push_str("[PORT]");
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Snapshots a [`Run`]'s whole output (see [`Run::transcript`]) under
+/// `name`, in the calling test file's `snapshots/` folder.
+macro_rules! assert_run_snapshot {
+    ($name:expr, $run:expr, $filters:expr $(,)?) => {
+        insta::assert_snapshot!($name, $run.transcript($filters))
+    };
+}
+pub(crate) use assert_run_snapshot;
 
 /// Asserts that a run failed with `code` and that its stderr holds
 /// `message`, showing its output when not.
@@ -138,4 +191,17 @@ pub fn web_app(id: &str, instances: u64) -> serde_json::Value {
             "maxConsecutiveFailures": 3
         }]
     })
+}
+
+#[test]
+fn a_transcript_filters_paths_and_loopback_ports() {
+    let r = Run {
+        code: 3,
+        stdout: "http://127.0.0.1:41234/x 127.0.0.1:\n".into(),
+        stderr: "Error: /tmp/.tmpAB/app.json at 127.0.0.1:9".into(),
+    };
+    assert_eq!(
+        r.transcript(&[("/tmp/.tmpAB", "[HOME]")]),
+        "exit: 3\n--- stdout\nhttp://127.0.0.1:[PORT]/x 127.0.0.1:\n--- stderr\nError: [HOME]/app.json at 127.0.0.1:[PORT]"
+    );
 }
