@@ -15,7 +15,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-#[allow(dead_code, unused_imports)]
+#[allow(dead_code, unused_imports, unused_macros)]
 #[path = "../tests/e2e/support/mod.rs"]
 mod support;
 
