@@ -1627,5 +1627,5 @@ fn finish_stopped(reason: StopReason, message: String, hint: Option<String>) -> 
 }
 
 #[cfg(test)]
-#[path = "transcript_tests.rs"]
+#[path = "transcript_tests/mod.rs"]
 mod transcript_tests;
