@@ -17,11 +17,11 @@ use crate::cli::lb_args::LbArgs;
 use crate::cli::util;
 use crate::deploy::driver::{self, Frontend, LiveIo};
 use crate::deploy::event::DeployEvent;
-use crate::deploy::machine::{Config, Input, Machine, Mode, Outcome};
+use crate::deploy::machine::{Config, Input, Machine, Mode, Outcome, Question};
 use crate::deploy::metric::{DrainMetric, MetricReader};
 use crate::deploy::plan::{self, BuildOptions};
 use crate::deploy::proof::ProofChoice;
-use crate::deploy::stop::DeployError;
+use crate::deploy::stop::{DeployError, Hint, StopReason};
 use crate::jq::JqFilter;
 use crate::lb::client::LbClient;
 use crate::output::Ui;
@@ -471,9 +471,58 @@ impl Frontend for User<'_> {
         self.reporter.report(self.ui, report);
     }
 
-    fn confirm(&mut self, question: &str) -> bool {
+    fn confirm(&mut self, question: &Question) -> bool {
         self.reporter.before_prompt(self.ui);
-        self.ui.confirm(question).unwrap_or(false)
+        self.ui.confirm(&question_text(question)).unwrap_or(false)
+    }
+}
+
+/// The machine's questions as the user reads them (zdd.py's first prompt).
+fn question_text(question: &Question) -> String {
+    match question {
+        Question::StartDeploy => "Continue with deployment?".into(),
+        Question::KillDrained { tasks } => {
+            format!(
+                "Kill {} drained task(s): {}?",
+                tasks.len(),
+                tasks.join(", ")
+            )
+        }
+        Question::DeleteDrained { app } => format!("Delete {app}, now drained?"),
+    }
+}
+
+/// A stop's message: zdd.py's own words where zdd.py has them, else the
+/// machine's.
+fn stop_message(reason: &StopReason, message: String) -> String {
+    match reason {
+        StopReason::NotHybrid => {
+            "Cannot use --complete-cur, --complete-prev flags when config is not hybrid".into()
+        }
+        _ => message,
+    }
+}
+
+/// What to do next, with the commands spelled out.
+fn hint_text(hint: Hint) -> String {
+    match hint {
+        Hint::ResumeOrRollBack { group } => format!(
+            "`dcos lb deploy --resume APP.json` finishes the deploy; `dcos lb rollback {group}` goes back"
+        ),
+        Hint::FinishInProgress => {
+            "add --resume to finish it, --complete-cur to promote or --complete-prev to roll back"
+                .into()
+        }
+        Hint::StartSplit { group } => format!(
+            "group {group} has a single app; `dcos lb split APP.json --new-instances N` starts a split"
+        ),
+        Hint::RemoveOrRename { app } => format!(
+            "give the app JSON another id, or remove the existing app with `dcos lb app remove {app}` if it is no longer needed"
+        ),
+        Hint::LetOtherFinish { group } => format!(
+            "let the other deploy finish (`dcos lb status {group}` shows it), then deploy again"
+        ),
+        Hint::Text(text) => text,
     }
 }
 
@@ -504,9 +553,9 @@ fn finish(ui: &mut Ui, outcome: Outcome, ndjson: bool) -> anyhow::Result<ExitCod
             message,
             hint,
         } => Err(DeployError {
+            message: stop_message(&reason, message),
             reason,
-            message,
-            hint,
+            hint: hint.map(hint_text),
         }
         .into()),
     }
@@ -515,6 +564,39 @@ fn finish(ui: &mut Ui, outcome: Outcome, ndjson: bool) -> anyhow::Result<ExitCod
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words zdd.py users know, spelled here and only here.
+    #[test]
+    fn stops_questions_and_hints_read_as_zdd_py_and_the_cli_say_them() {
+        assert_eq!(
+            stop_message(&StopReason::NotHybrid, "group web has a single app".into()),
+            "Cannot use --complete-cur, --complete-prev flags when config is not hybrid"
+        );
+        assert_eq!(
+            stop_message(&StopReason::Unhealthy, "as the machine says".into()),
+            "as the machine says"
+        );
+        assert_eq!(
+            question_text(&Question::StartDeploy),
+            "Continue with deployment?"
+        );
+        assert_eq!(
+            question_text(&Question::KillDrained {
+                tasks: vec!["a.1".into(), "a.2".into()]
+            }),
+            "Kill 2 drained task(s): a.1, a.2?"
+        );
+        assert_eq!(
+            hint_text(Hint::ResumeOrRollBack {
+                group: "web".into()
+            }),
+            "`dcos lb deploy --resume APP.json` finishes the deploy; `dcos lb rollback web` goes back"
+        );
+        assert_eq!(
+            hint_text(Hint::FinishInProgress),
+            "add --resume to finish it, --complete-cur to promote or --complete-prev to roll back"
+        );
+    }
 
     #[test]
     fn dates_are_zdds_naive_iso_form() {

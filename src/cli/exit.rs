@@ -221,7 +221,7 @@ pub fn stop_code(reason: &StopReason) -> ExitCode {
             ExitCode::Usage
         }
         StopReason::Plan(e) => plan_code(e),
-        StopReason::WrongGroupState => ExitCode::InvalidInput,
+        StopReason::WrongGroupState | StopReason::NotHybrid => ExitCode::InvalidInput,
         StopReason::ProofUnavailable | StopReason::LbUnreachable => ExitCode::MarathonLb,
         StopReason::CreateConflict => ExitCode::AppCreate,
         StopReason::AppVanished | StopReason::MarathonUnreachable => ExitCode::Marathon,

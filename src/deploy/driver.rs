@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::deploy::drain::LbSample;
 use crate::deploy::event::DeployEvent;
-use crate::deploy::machine::{Action, Failure, Input, Machine, Outcome, Snapshot};
+use crate::deploy::machine::{Action, Failure, Input, Machine, Outcome, Question, Snapshot};
 use crate::deploy::stop::FailureKind;
 use crate::lb::client::LbClient;
 use crate::marathon::MarathonError;
@@ -239,7 +239,7 @@ pub trait Frontend {
     /// Reports an event.
     fn event(&mut self, event: &DeployEvent);
     /// Asks a yes/no question; `false` declines.
-    fn confirm(&mut self, question: &str) -> bool;
+    fn confirm(&mut self, question: &Question) -> bool;
 }
 
 /// Runs the machine to its end, reporting to and asking `frontend`.

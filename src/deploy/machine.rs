@@ -27,7 +27,7 @@ use crate::deploy::merge;
 use crate::deploy::metric::DrainMetric;
 use crate::deploy::plan::{self, BuildOptions, PlanStep};
 use crate::deploy::proof::{self, DrainProof, LbProfile, ProofChoice};
-use crate::deploy::stop::{FailureKind, Request, StopReason};
+use crate::deploy::stop::{FailureKind, Hint, Request, StopReason};
 use crate::lb::{horizon, stats};
 use crate::marathon::health;
 use crate::marathon::labels;
@@ -47,6 +47,23 @@ pub enum Mode {
     CompletePrevious,
     /// Move an existing split to this many new instances, labels untouched.
     MoveSplit(u32),
+}
+
+/// What the machine asks the user before a step that `--force` skips.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// Before the first write of a deploy (zdd.py's prompt).
+    StartDeploy,
+    /// Before killing these drained tasks.
+    KillDrained {
+        /// The tasks.
+        tasks: Vec<String>,
+    },
+    /// Before deleting the drained old app.
+    DeleteDrained {
+        /// The app.
+        app: String,
+    },
 }
 
 /// Settings of one run.
@@ -186,7 +203,7 @@ pub enum Action {
         new: String,
     },
     /// Ask the user (→ [`Input::Confirmed`]).
-    Confirm(String),
+    Confirm(Question),
     /// Tell the user; never answered.
     Notify(DeployEvent),
     /// The run is over.
@@ -212,7 +229,7 @@ pub enum Outcome {
         /// Why, for the user.
         message: String,
         /// What to do next.
-        hint: Option<String>,
+        hint: Option<Hint>,
     },
 }
 
@@ -527,7 +544,7 @@ impl Machine {
     /// How to finish or undo the deploy — only once it has changed
     /// something: not before it has a goal, not in a dry run, and not while
     /// a new app was never sent to Marathon and is not there.
-    fn resume_hint(&self) -> Option<String> {
+    fn resume_hint(&self) -> Option<Hint> {
         let nothing_created = matches!(self.config.mode, Mode::Deploy(_))
             && !self.create_sent
             && self
@@ -537,10 +554,9 @@ impl Machine {
         if self.config.dry_run || self.goal.is_none() || nothing_created {
             return None;
         }
-        Some(format!(
-            "`dcos lb deploy --resume APP.json` finishes the deploy; `dcos lb rollback {}` goes back",
-            self.config.group
-        ))
+        Some(Hint::ResumeOrRollBack {
+            group: self.config.group.clone(),
+        })
     }
 
     /// First look at the group: choose the goal.
@@ -602,12 +618,11 @@ impl Machine {
             }
             (Mode::CompleteCurrent | Mode::CompletePrevious | Mode::MoveSplit(_), [_]) => {
                 return vec![finish_stopped(
-                    StopReason::WrongGroupState,
-                    "Cannot use --complete-cur, --complete-prev flags when config is not hybrid"
-                        .into(),
-                    Some(format!(
-                        "group {group} has a single app; `dcos lb split APP.json --new-instances N` starts a split"
-                    )),
+                    StopReason::NotHybrid,
+                    format!("group {group} has a single app, no split to complete or move"),
+                    Some(Hint::StartSplit {
+                        group: group.clone(),
+                    }),
                 )];
             }
             (Mode::Resume, [only]) => single_goal(only, &group),
@@ -704,7 +719,7 @@ impl Machine {
         if self.new_app.is_some() && !self.config.force {
             actions.extend(self.request(
                 Pending::ConfirmStart,
-                Action::Confirm("Continue with deployment?".into()),
+                Action::Confirm(Question::StartDeploy),
             ));
             return actions;
         }
@@ -740,7 +755,7 @@ impl Machine {
                 } else {
                     StopReason::ProofUnavailable
                 };
-                return vec![finish_stopped(reason, e.message, Some(e.hint))];
+                return vec![finish_stopped(reason, e.message, Some(Hint::Text(e.hint)))];
             }
         };
         self.proof = Some(chosen);
@@ -800,7 +815,7 @@ impl Machine {
                 "--drain-proof horizon cannot prove a drain: {}; nothing was changed",
                 unbounded.join("; ")
             ),
-            Some(format!("{fix}; or choose --drain-proof pids")),
+            Some(Hint::Text(format!("{fix}; or choose --drain-proof pids"))),
         ))
     }
 
@@ -1002,10 +1017,9 @@ impl Machine {
                         "Marathon already has an app {} outside deployment group {} ({conflict}); nothing was changed",
                         goal.grower, self.config.group
                     ),
-                    Some(format!(
-                        "give the app JSON another id, or remove the existing app with `dcos lb app remove {}` if it is no longer needed",
-                        goal.grower
-                    )),
+                    Some(Hint::RemoveOrRename {
+                        app: goal.grower.clone(),
+                    }),
                 )];
             }
             if let Some(app) = self.new_app.clone() {
@@ -1035,10 +1049,9 @@ impl Machine {
                         .label(labels::DEPLOYMENT_STARTED_AT)
                         .unwrap_or("none"),
                 ),
-                Some(format!(
-                    "let the other deploy finish (`dcos lb status {}` shows it), then deploy again",
-                    self.config.group
-                )),
+                Some(Hint::LetOtherFinish {
+                    group: self.config.group.clone(),
+                }),
             )];
         }
         let shrinker = goal
@@ -1468,11 +1481,9 @@ impl Machine {
         if self.config.force {
             return self.kill(tasks);
         }
-        let question = format!(
-            "Kill {} drained task(s): {}?",
-            tasks.len(),
-            tasks.join(", ")
-        );
+        let question = Question::KillDrained {
+            tasks: tasks.clone(),
+        };
         self.request(Pending::ConfirmKill(tasks), Action::Confirm(question))
     }
 
@@ -1497,7 +1508,7 @@ impl Machine {
             .unwrap_or_default();
         self.request(
             Pending::ConfirmDelete,
-            Action::Confirm(format!("Delete {app}, now drained?")),
+            Action::Confirm(Question::DeleteDrained { app }),
         )
     }
 
@@ -1552,7 +1563,9 @@ impl Machine {
         let stalled = self.stalled(now, key);
         if !retryable || stalled {
             let hint = if pending == Pending::Create && failure.kind == FailureKind::Status(422) {
-                Some("check that both service ports (the app's and HAPROXY_DEPLOYMENT_ALT_PORT) are free".into())
+                Some(Hint::Text(
+                    "check that both service ports (the app's and HAPROXY_DEPLOYMENT_ALT_PORT) are free".into(),
+                ))
             } else {
                 self.resume_hint()
             };
@@ -1587,10 +1600,7 @@ fn in_progress(group: &str) -> Vec<Action> {
     vec![finish_stopped(
         StopReason::AlreadyDeploying,
         format!("There appears to be an existing deployment in progress in group {group}"),
-        Some(
-            "add --resume to finish it, --complete-cur to promote or --complete-prev to roll back"
-                .into(),
-        ),
+        Some(Hint::FinishInProgress),
     )]
 }
 
@@ -1618,7 +1628,7 @@ fn done(message: String) -> Action {
     Action::Finish(Outcome::Done(message))
 }
 
-fn finish_stopped(reason: StopReason, message: String, hint: Option<String>) -> Action {
+fn finish_stopped(reason: StopReason, message: String, hint: Option<Hint>) -> Action {
     Action::Finish(Outcome::Stopped {
         reason,
         message,

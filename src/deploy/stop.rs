@@ -46,6 +46,9 @@ pub enum StopReason {
     Plan(PlanError),
     /// The group is not in a state that allows what was asked.
     WrongGroupState,
+    /// Completing or moving a split was asked of a group with one app
+    /// (zdd.py's "config is not hybrid").
+    NotHybrid,
     /// A deploy of the group is already in progress.
     AlreadyDeploying,
     /// `--drain-proof` was asked for something the flags cannot give.
@@ -82,6 +85,35 @@ pub enum StopReason {
     OldHaproxyRunning,
     /// An LB could not be read within `--max-wait`.
     LbUnreachable,
+}
+
+/// What to do after a stop, as a type: the CLI spells the commands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hint {
+    /// Finish the deploy with `--resume`, or go back with `rollback`.
+    ResumeOrRollBack {
+        /// The deployment group.
+        group: String,
+    },
+    /// A deploy of the group is in progress: resume, promote or go back.
+    FinishInProgress,
+    /// The group has one app: a split starts from `split --new-instances`.
+    StartSplit {
+        /// The deployment group.
+        group: String,
+    },
+    /// The new app's id is taken by an app outside the deploy.
+    RemoveOrRename {
+        /// The app id.
+        app: String,
+    },
+    /// Another deploy of the group got there first.
+    LetOtherFinish {
+        /// The deployment group.
+        group: String,
+    },
+    /// Advice in words.
+    Text(String),
 }
 
 /// A deploy that stopped before its goal, as an error: the group stays

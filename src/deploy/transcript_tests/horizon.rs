@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::world::*;
 use crate::deploy::machine::*;
-use crate::deploy::stop::StopReason;
+use crate::deploy::stop::{Hint, StopReason};
 use crate::lb::worker::Worker;
 
 /// The running config of the world's LB, as marathon-lb writes it, with
@@ -142,11 +142,13 @@ fn a_tcp_backend_has_no_horizon() {
             && message.contains("nothing was changed"),
         "{message}"
     );
-    assert!(hint.unwrap_or("").contains("hard-stop-after"), "{hint:?}");
+    let Some(Hint::Text(hint)) = hint else {
+        panic!("{hint:?}")
+    };
+    assert!(hint.contains("hard-stop-after"), "{hint}");
     assert!(
-        hint.unwrap_or("")
-            .contains("give the app a --drain-metric, or run HAProxy with nbthread 1"),
-        "{hint:?}"
+        hint.contains("give the app a --drain-metric, or run HAProxy with nbthread 1"),
+        "{hint}"
     );
     assert!(!run.transcript.contains("< Create"), "{}", run.transcript);
 

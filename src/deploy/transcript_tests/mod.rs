@@ -355,7 +355,7 @@ fn complete_flags_need_a_hybrid_group() {
     let Some(Outcome::Stopped { reason, .. }) = run.outcome else {
         panic!()
     };
-    assert!(matches!(reason, StopReason::WrongGroupState), "{reason:?}");
+    assert!(matches!(reason, StopReason::NotHybrid), "{reason:?}");
 }
 
 #[test]

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::world::*;
 use crate::deploy::machine::*;
-use crate::deploy::stop::StopReason;
+use crate::deploy::stop::{Hint, StopReason};
 
 /// The drain metric holds a task busy: it is neither killed nor deleted
 /// with its app until it reads 0; the other drained tasks go meanwhile.
@@ -102,7 +102,10 @@ fn an_old_haproxy_worker_that_never_exits_stops_resumable_at_max_wait() {
          http://lb1:9090 has 3 HAProxy processes (master and workers: 1 older worker(s) still \
          serve connections opened before a reload)"
     );
-    assert!(hint.as_deref().is_some_and(|r| r.contains("--resume")));
+    assert!(
+        matches!(hint, Some(Hint::ResumeOrRollBack { group }) if group == "web"),
+        "{hint:?}"
+    );
     assert!(
         run.transcript.contains(
             "waiting for old HAProxy processes to exit before killing: http://lb1:9090 has 3"
@@ -147,10 +150,11 @@ fn a_create_conflict_with_an_app_outside_the_group_stops_after_one_try() {
         "Marathon already has an app /web-green outside deployment group web \
          (An app with id [/web-green] already exists.); nothing was changed"
     );
-    assert!(
-        hint.as_deref()
-            .is_some_and(|h| h.contains("dcos lb app remove /web-green")),
-        "{hint:?}"
+    assert_eq!(
+        hint,
+        &Some(Hint::RemoveOrRename {
+            app: "/web-green".into()
+        })
     );
     assert_eq!(
         run.transcript.matches("< Create").count(),
@@ -229,7 +233,7 @@ fn a_concurrent_deployer_that_created_first_stops_this_run() {
         "{message}"
     );
     assert!(
-        hint.is_some_and(|h| h.contains("dcos lb status web")),
+        matches!(hint, Some(Hint::LetOtherFinish { group }) if group == "web"),
         "{hint:?}"
     );
     let writes = run

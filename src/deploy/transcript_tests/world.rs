@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::deploy::machine::*;
-use crate::deploy::stop::StopReason;
+use crate::deploy::stop::{Hint, StopReason};
 use crate::lb::stats::StatsRow;
 use crate::lb::worker::Worker;
 use crate::marathon::types::{DeploymentRef, HealthCheckResult, Task, VersionInfo};
@@ -454,7 +454,7 @@ pub(super) fn action_line(action: &Action) -> String {
             hint,
         }) => format!(
             "Finish Stopped {reason:?}: {message} (hint: {})",
-            hint.clone().unwrap_or_default()
+            hint.as_ref().map(|h| format!("{h:?}")).unwrap_or_default()
         ),
         other => format!("{other:?}"),
     }
@@ -548,13 +548,13 @@ pub(super) fn pending_gauge() -> DrainMetric {
 }
 
 /// How a run that must stop ended: its reason, message and hint.
-pub(super) fn stopped(run: &Run) -> (&StopReason, &str, Option<&str>) {
+pub(super) fn stopped(run: &Run) -> (&StopReason, &str, Option<&Hint>) {
     match &run.outcome {
         Some(Outcome::Stopped {
             reason,
             message,
             hint,
-        }) => (reason, message, hint.as_deref()),
+        }) => (reason, message, hint.as_ref()),
         _ => panic!("the run did not stop:\n{}", run.transcript),
     }
 }
