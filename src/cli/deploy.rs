@@ -433,6 +433,9 @@ pub fn run_machine(
     if !args.dry_run {
         let interrupts = Arc::new(AtomicU32::new(0));
         let ctrl_c = sender.clone();
+        // The first Ctrl-C asks the machine to stop at its next safe point;
+        // a second one, while a request hangs, leaves at once (the group
+        // stays resumable: --resume reads every state back from Marathon).
         let _ = ctrlc::set_handler(move || {
             if interrupts.fetch_add(1, Ordering::SeqCst) > 0 {
                 std::process::exit(i32::from(ExitCode::Interrupted.code()));

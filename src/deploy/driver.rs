@@ -62,12 +62,7 @@ impl LiveIo {
             label: Some(format!("{}=={}", labels::DEPLOYMENT_GROUP, self.group)),
             id: None,
         };
-        let apps: Vec<_> = self
-            .marathon
-            .list_apps(&query)?
-            .into_iter()
-            .filter(|a| a.label(labels::DEPLOYMENT_GROUP) == Some(self.group.as_str()))
-            .collect();
+        let apps = self.marathon.list_apps(&query)?;
         for task in apps.iter().flat_map(|a| a.tasks.iter()) {
             if !self.resolved.contains_key(&task.host) {
                 let ips = (task.host.as_str(), 0)

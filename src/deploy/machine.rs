@@ -432,7 +432,13 @@ impl Machine {
     fn answer(&mut self, pending: Pending, input: Input, now: Instant) -> Vec<Action> {
         self.last_failure = None;
         match (pending, input) {
-            (Pending::List, Input::Group(snapshot)) => {
+            (Pending::List, Input::Group(mut snapshot)) => {
+                // Only the group's own apps, whatever Marathon's label
+                // selector let through.
+                let group = Some(self.config.group.as_str());
+                snapshot
+                    .apps
+                    .retain(|a| a.label(labels::DEPLOYMENT_GROUP) == group);
                 self.snapshot = snapshot;
                 match self.goal {
                     Some(_) => self.reconcile(now),

@@ -359,3 +359,32 @@ fn only_a_clear_zero_lets_a_task_go() {
     ];
     assert_eq!(m.busy_tasks(&bodies), ["b", "c", "d"]);
 }
+
+/// A Marathon that ignores the label selector lists every app: the
+/// machine counts only its group's own, and never touches another group.
+#[test]
+fn apps_of_another_group_in_the_list_are_not_the_deploys() {
+    let mut world = World::new();
+    world.running("blue", 10000, 3, 0);
+    let mut other = world.apps[0].clone();
+    other.id = "/other-blue".into();
+    other
+        .labels
+        .insert("HAPROXY_DEPLOYMENT_GROUP".into(), json!("other"));
+    world.apps.push(other);
+    let run = run_to_done(config(Mode::Deploy(user_app())), &mut world);
+    assert_eq!(
+        app_ids(&world),
+        [
+            ("/other-blue".to_string(), 3),
+            ("/web-green".to_string(), 3)
+        ]
+    );
+    assert!(
+        !run.transcript
+            .lines()
+            .any(|l| l.starts_with('<') && l.contains("/other-blue")),
+        "{}",
+        run.transcript
+    );
+}
