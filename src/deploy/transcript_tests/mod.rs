@@ -130,12 +130,7 @@ fn a_new_app_that_never_gets_healthy_leaves_the_old_one_untouched() {
     world.broken = vec!["/web-green".into()];
     let mut m = Machine::new(config(Mode::Deploy(user_app())));
     let run = run(&mut m, &mut world, never);
-    let Some(Outcome::Stopped {
-        reason, message, ..
-    }) = &run.outcome
-    else {
-        panic!("{}", run.transcript)
-    };
+    let (reason, message, _) = stopped(&run);
     assert!(matches!(reason, StopReason::Unhealthy), "{reason:?}");
     assert!(
         message.contains("HTTP 503") && message.contains("/web-blue was not touched"),
@@ -153,12 +148,7 @@ fn undrained_tasks_are_never_killed_and_the_stop_names_lb_server_and_sessions() 
     world.sessions.insert("web-blue.31001".into(), 1000);
     let mut m = Machine::new(config(Mode::Deploy(user_app())));
     let run = run(&mut m, &mut world, never);
-    let Some(Outcome::Stopped {
-        reason, message, ..
-    }) = &run.outcome
-    else {
-        panic!("{}", run.transcript)
-    };
+    let (reason, message, _) = stopped(&run);
     assert!(
         matches!(reason, StopReason::NotDrained { .. }),
         "{reason:?}"
@@ -184,12 +174,7 @@ fn an_lb_that_stops_answering_blocks_kills_and_stops_with_code_5() {
     world.running("blue", 10000, 3, 0);
     let mut m = Machine::new(config(Mode::Deploy(user_app())));
     let run = run(&mut m, &mut world, never);
-    let Some(Outcome::Stopped {
-        reason, message, ..
-    }) = &run.outcome
-    else {
-        panic!("{}", run.transcript)
-    };
+    let (reason, message, _) = stopped(&run);
     assert!(matches!(reason, StopReason::LbUnreachable), "{reason:?}");
     assert!(
         message.contains("http://lb2:9090 (connection refused)"),

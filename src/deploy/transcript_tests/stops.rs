@@ -56,12 +56,7 @@ fn a_drain_metric_that_stays_busy_stops_resumable_after_max_wait() {
     cfg.drain_metric = Some(pending_gauge());
     let mut m = Machine::new(cfg);
     let run = run(&mut m, &mut world, never);
-    let Some(Outcome::Stopped {
-        reason, message, ..
-    }) = &run.outcome
-    else {
-        panic!("{}", run.transcript)
-    };
+    let (reason, message, _) = stopped(&run);
     assert!(
         matches!(reason, StopReason::DrainMetricBusy { .. }),
         "{reason:?}"
@@ -84,14 +79,7 @@ fn an_old_haproxy_worker_that_never_exits_stops_resumable_at_max_wait() {
     world.pids = vec![3; 10_000];
     let mut m = Machine::new(config(Mode::Deploy(user_app())));
     let run = run(&mut m, &mut world, never);
-    let Some(Outcome::Stopped {
-        reason,
-        message,
-        hint,
-    }) = &run.outcome
-    else {
-        panic!("{}", run.transcript)
-    };
+    let (reason, message, hint) = stopped(&run);
     assert!(
         matches!(reason, StopReason::OldHaproxyRunning),
         "{reason:?}"
@@ -136,14 +124,7 @@ fn a_create_conflict_with_an_app_outside_the_group_stops_after_one_try() {
     }
     let mut m = Machine::new(config(Mode::Deploy(user_app())));
     let run = run(&mut m, &mut world, never);
-    let Some(Outcome::Stopped {
-        reason,
-        message,
-        hint,
-    }) = &run.outcome
-    else {
-        panic!("{}", run.transcript)
-    };
+    let (reason, message, hint) = stopped(&run);
     assert!(matches!(reason, StopReason::CreateConflict), "{reason:?}");
     assert_eq!(
         message,
@@ -152,7 +133,7 @@ fn a_create_conflict_with_an_app_outside_the_group_stops_after_one_try() {
     );
     assert_eq!(
         hint,
-        &Some(Hint::RemoveOrRename {
+        Some(&Hint::RemoveOrRename {
             app: "/web-green".into()
         })
     );
@@ -179,14 +160,7 @@ fn an_unreachable_marathon_at_the_first_look_stops_at_once() {
     ));
     let mut m = Machine::new(config(Mode::Deploy(user_app())));
     let run = run(&mut m, &mut world, never);
-    let Some(Outcome::Stopped {
-        reason,
-        message,
-        hint,
-    }) = &run.outcome
-    else {
-        panic!("{}", run.transcript)
-    };
+    let (reason, message, hint) = stopped(&run);
     assert!(
         matches!(reason, StopReason::MarathonUnreachable),
         "{reason:?}"
