@@ -255,7 +255,7 @@ pub fn hints_for(err: &anyhow::Error) -> Vec<String> {
 }
 
 /// The error of a one-request step of `app scale` or `app remove`: auth,
-/// lock (409) and input errors keep their own codes, as in [`known_code`];
+/// lock (409) and input errors keep their own codes, as everywhere else;
 /// any other Marathon failure exits with the step's zdd-compatible `code`.
 pub fn step_failure(err: anyhow::Error, code: ExitCode) -> anyhow::Error {
     let keep = err.chain().any(|c| {
