@@ -77,7 +77,7 @@ pub fn run(args: Vec<OsString>, env: Env) -> u8 {
     let verbosity = verbosity(&cli, &env);
     init_logging(verbosity, &env, color);
     let mut ui = Ui::new(color, verbosity, terminal);
-    let ctx = Context::new(cli.global.clone(), env).interactive(ui.can_prompt());
+    let ctx = Context::new(cli.global.clone(), env).interactive(&ui);
     match cli::dispatch(&mut ui, &ctx, &cli.command) {
         Ok(code) => code.code(),
         Err(err) if is_broken_pipe(&err) => ExitCode::Success.code(),

@@ -13,14 +13,14 @@ use crate::dcos::config::{self, ConfigError, Connection};
 use crate::env::Env;
 use crate::http::{self, HttpSettings};
 use crate::marathon::MarathonClient;
-use crate::output::{Terminal, Ui, Verbosity};
+use crate::output::{Ui, UiSettings};
 
 /// Everything a command needs from outside: flags, environment, clients.
 #[derive(Debug)]
 pub struct Context {
     global: GlobalArgs,
     env: Env,
-    interactive: bool,
+    prompt: Option<UiSettings>,
     connection: OnceLock<Arc<Connection>>,
     marathon: OnceLock<MarathonClient>,
     lb_http: OnceLock<reqwest::blocking::Client>,
@@ -32,7 +32,7 @@ impl Context {
         Self {
             global,
             env,
-            interactive: false,
+            prompt: None,
             connection: OnceLock::new(),
             marathon: OnceLock::new(),
             lb_http: OnceLock::new(),
@@ -40,10 +40,11 @@ impl Context {
     }
 
     /// Allows asking for a user name and password when the cluster answers
-    /// 401 (only when stdin and stderr are terminals).
+    /// 401, on the terminal of `ui` and as it writes (only when it can
+    /// prompt: stdin and stderr are terminals).
     #[must_use]
-    pub fn interactive(mut self, interactive: bool) -> Self {
-        self.interactive = interactive;
+    pub fn interactive(mut self, ui: &Ui) -> Self {
+        self.prompt = ui.can_prompt().then(|| ui.settings());
         self
     }
 
@@ -94,10 +95,10 @@ impl Context {
         let settings = self.http_settings()?;
         let api = http::api_client(&settings)?;
         let stream = http::stream_client(&settings)?;
-        let relogin = match (&connection.service_account, self.interactive) {
+        let relogin = match (&connection.service_account, self.prompt) {
             (Some(account), _) => Some(Relogin::ServiceAccount(account.clone())),
-            (None, true) => Some(Relogin::Interactive(Box::new(TerminalPrompt))),
-            (None, false) => None,
+            (None, Some(ui)) => Some(Relogin::Interactive(Box::new(TerminalPrompt { ui }))),
+            (None, None) => None,
         };
         // A service account logs in first unless a token came from --token.
         let token = match relogin {
@@ -148,11 +149,15 @@ impl Context {
 }
 
 /// Asks for a user name and a hidden password on the terminal.
-struct TerminalPrompt;
+/// Asks on the run's terminal, written as the run's `Ui` writes (its
+/// colour and verbosity: `-q` hides the explanation, not the prompt).
+struct TerminalPrompt {
+    ui: UiSettings,
+}
 
 impl CredentialPrompt for TerminalPrompt {
     fn ask(&self) -> Option<(String, Secret)> {
-        let mut ui = Ui::new(false, Verbosity::Normal, Terminal::detect(None));
+        let mut ui = self.ui.open();
         ui.info("Authentication required: log in to the cluster (for this run only).");
         let user = ui.prompt_line("Username: ").ok()?;
         if user.trim().is_empty() {

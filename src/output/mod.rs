@@ -98,6 +98,22 @@ fn stderr_columns() -> Option<u16> {
     None
 }
 
+/// How a `Ui` writes: colour, verbosity and the terminal, to open another
+/// `Ui` over the process's streams that writes the same way.
+#[derive(Debug, Clone, Copy)]
+pub struct UiSettings {
+    color: bool,
+    verbosity: Verbosity,
+    terminal: Terminal,
+}
+
+impl UiSettings {
+    /// A `Ui` over the process's stdout and stderr with these settings.
+    pub fn open(self) -> Ui {
+        Ui::new(self.color, self.verbosity, self.terminal)
+    }
+}
+
 /// Owns the output streams. See the module docs.
 pub struct Ui {
     out: Box<dyn Write>,
@@ -180,6 +196,16 @@ impl Ui {
     /// Whether stdout is a terminal.
     pub fn stdout_is_tty(&self) -> bool {
         self.terminal.stdout_tty
+    }
+
+    /// This `Ui`'s settings, for code that must write to the terminal from
+    /// where the `Ui` cannot be lent (the login prompt inside a request).
+    pub fn settings(&self) -> UiSettings {
+        UiSettings {
+            color: self.color,
+            verbosity: self.verbosity,
+            terminal: self.terminal,
+        }
     }
 
     /// Whether the user can be asked a question.

@@ -187,6 +187,27 @@ fn prompts_go_to_the_terminal_and_results_to_redirected_stdout() {
     );
 }
 
+/// The prompt writes as the run does: `-q` drops the explanation, never
+/// the questions.
+#[test]
+#[cfg_attr(missing_tmux, ignore = "needs tmux: apt-get install -y tmux")]
+fn a_quiet_run_still_asks_but_does_not_explain() {
+    let expired = Expired::new();
+    let pty = Pty::run(&home_dir(&expired.home), &["-q", "app", "list"], None);
+    let screen = pty.wait_for("Username:");
+    assert!(
+        !screen.contains("Authentication required"),
+        "-q printed the explanation:\n{screen}"
+    );
+    pty.type_line(USER);
+    pty.wait_for("Password:");
+    pty.wait_for_hidden_input();
+    pty.type_line(PASSWORD);
+    let end = pty.finished();
+    assert_eq!(end.code, 0, "{}", end.screen);
+    assert!(end.screen.contains("/listed"), "{}", end.screen);
+}
+
 #[test]
 #[cfg_attr(missing_tmux, ignore = "needs tmux: apt-get install -y tmux")]
 fn a_wrong_password_is_a_clear_auth_error() {
