@@ -1,4 +1,4 @@
-//! The process the Marathon simulator runs for every task (`tests/e2e/support/marathon_sim`).
+//! The process the Marathon simulator runs for every task (`src/sandbox/marathon`).
 //!
 //! A tiny HTTP/1.1 server, std only, on `127.0.0.1:$PORT0`, one thread per
 //! connection with keep-alive. It reads the environment Marathon gives a task:

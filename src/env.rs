@@ -98,3 +98,9 @@ impl Env {
         self.cwd.as_ref()
     }
 }
+
+/// The path of the running executable (the sandbox finds what ships beside
+/// it; the tests find the task server example).
+pub fn current_exe() -> std::io::Result<PathBuf> {
+    std::env::current_exe()
+}

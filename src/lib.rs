@@ -17,6 +17,7 @@ pub mod marathon;
 pub mod output;
 pub mod plugin;
 pub mod render;
+pub mod sandbox;
 pub mod tls;
 
 use std::ffi::OsString;

@@ -475,7 +475,7 @@ mod tests {
     use rsa::RsaPublicKey;
 
     const TEST_KEY: &str =
-        include_str!("../../tests/e2e/support/marathon_sim/testdata/service_account_private.pem");
+        include_str!("../../tests/e2e/support/testdata/service_account_private.pem");
 
     #[test]
     fn secret_never_shows_in_debug_or_display() {

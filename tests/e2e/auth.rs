@@ -3,7 +3,7 @@
 //! for a bare Marathon; 401/403 messages and exit code 11.
 
 use crate::support::cmd::{TestHome, assert_stderr_has, dcos_toml, run};
-use crate::support::marathon_sim::auth::{SERVICE_ACCOUNT_PRIVATE_KEY, SERVICE_ACCOUNT_PUBLIC_KEY};
+use crate::support::keys::{SERVICE_ACCOUNT_PRIVATE_KEY, SERVICE_ACCOUNT_PUBLIC_KEY};
 use crate::support::marathon_sim::{MarathonSim, ServiceAccount, SimConfig};
 
 const TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.top-secret-acs-token.sig";

@@ -1,9 +1,8 @@
 //! Tests of the Marathon simulator itself: it must follow Marathon's documented
 //! REST API closely enough that the CLI's end-to-end tests mean something.
 
-use crate::support::marathon_sim::auth::{
-    SERVICE_ACCOUNT_PRIVATE_KEY, SERVICE_ACCOUNT_PUBLIC_KEY, sign_login_jwt,
-};
+use crate::support::keys::{SERVICE_ACCOUNT_PRIVATE_KEY, SERVICE_ACCOUNT_PUBLIC_KEY};
+use crate::support::marathon_sim::auth::sign_login_jwt;
 use crate::support::marathon_sim::{
     Fault, MarathonSim, ServiceAccount, SimConfig, wait_for, wait_until,
 };

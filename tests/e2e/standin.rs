@@ -45,7 +45,7 @@ fn haproxy_ends_on_the_latest_config_when_changes_outpace_reloads() {
         })
     };
     sim.create_app(app(1));
-    let lb = LbStandin::start(&sim.url());
+    let lb = LbStandin::start(crate::support::component::haproxy(), &sim.url());
     let http = Client::builder()
         .timeout(Duration::from_secs(5))
         .build()

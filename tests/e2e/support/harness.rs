@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use crate::support::component;
 use crate::support::lb_standin::{LbStandin, free_port};
 use crate::support::load::{Counts, Load};
 use crate::support::marathon_sim::{MarathonSim, SimConfig};
@@ -85,7 +86,7 @@ impl Harness {
             ..SimConfig::default()
         });
         let lbs = (0..lb_count)
-            .map(|_| LbStandin::start_with_threads(&sim.url(), threads))
+            .map(|_| LbStandin::start_with_threads(component::haproxy(), &sim.url(), threads))
             .collect();
         let port = free_port();
         Self {

@@ -13,11 +13,6 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
-/// Private key of the test service account (PKCS#8 PEM), for credential files in tests.
-pub const SERVICE_ACCOUNT_PRIVATE_KEY: &str = include_str!("testdata/service_account_private.pem");
-/// Its public key, to put in [`super::ServiceAccount::public_key_pem`].
-pub const SERVICE_ACCOUNT_PUBLIC_KEY: &str = include_str!("testdata/service_account_public.pem");
-
 /// ACS tokens the simulator accepts, each with the requests it has left (`None` = unlimited).
 #[derive(Default)]
 pub struct Tokens {

@@ -22,12 +22,12 @@
 //! signal 5–20 ms after the first is lost, 50 ms after is taken), and then
 //! keeps the older config. So after each signal the stand-in reads
 //! `/_haproxy_getconfig` until it serves the config just written, and
-//! signals again when it does not within [`RELOAD_CONFIRM`].
+//! signals again when it does not within `RELOAD_CONFIRM` (2 s).
 //!
 //! Known differences from marathon-lb, each where the machine forces it:
 //! - paths and the stats bind: the socket, server-state folder and Lua
 //!   files live in the stand-in's temporary folder, and the stats listener
-//!   binds a free 127.0.0.1 port instead of `0.0.0.0:9090` (see [`localize`]);
+//!   binds a free 127.0.0.1 port instead of `0.0.0.0:9090` (see `localize`);
 //! - `/_haproxy_getpids` lists this stand-in's master and its children, not
 //!   every `haproxy` on the machine, because tests run several side by side;
 //! - `/_mlb_signal/hup` and `usr1` signal the stand-in's follower thread
@@ -35,7 +35,7 @@
 //! - the follower polls Marathon every 100 ms instead of reading its SSE
 //!   stream, and reloads whenever the rendered text changes;
 //! - the global `maxconn 50000` is lowered to what the machine's open-file
-//!   hard limit allows (see [`HEAD_MAXCONN`]); the tests open far fewer;
+//!   hard limit allows (see `HEAD_MAXCONN`); the tests open far fewer;
 //! - the `log /dev/log` lines stay, and go nowhere when there is no syslog.
 
 #![allow(clippy::print_stderr)]
@@ -49,9 +49,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, SystemTime};
 
-use dcos_lb::render::{self, Apps, NoResolver, RenderOptions, Templates};
-
-use crate::support::component;
+use crate::render::{self, Apps, NoResolver, RenderOptions, Templates};
 
 /// How long one reload may take before the stand-in signals again: the
 /// master re-executes and parses a config of a few dozen lines, which takes
@@ -181,15 +179,15 @@ pub struct LbStandin {
 }
 
 impl LbStandin {
-    /// Starts HAProxy and follows `marathon` (the simulator's base URL).
-    pub fn start(marathon: &str) -> Self {
-        Self::start_with_threads(marathon, None)
+    /// Starts `haproxy` and follows `marathon` (the simulator's base URL).
+    pub fn start(haproxy: &Path, marathon: &str) -> Self {
+        Self::start_with_threads(haproxy, marathon, None)
     }
 
     /// [`Self::start`], with `nbthread` set in the head as a user would set
     /// it in marathon-lb's `HAPROXY_HEAD` (None: HAProxy's default, one
     /// thread per CPU, as marathon-lb's own head).
-    pub fn start_with_threads(marathon: &str, threads: Option<u32>) -> Self {
+    pub fn start_with_threads(haproxy: &Path, marathon: &str, threads: Option<u32>) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let stats_port = free_port();
         for (name, text) in LUA {
@@ -233,7 +231,7 @@ impl LbStandin {
         let child = Command::new("sh")
             .arg("-c")
             .arg("ulimit -n \"$(ulimit -H -n)\" && exec \"$0\" \"$@\"")
-            .arg(component::haproxy())
+            .arg(haproxy)
             .args(["-W", "-f"])
             .arg(&cfg_path)
             .arg("-p")

@@ -10,14 +10,12 @@ use std::time::Duration;
 /// `target/<profile>/examples/task_server`, found next to the running test binary
 /// (`target/<profile>/deps/e2e-…`). `cargo test` builds examples first.
 pub fn task_server_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("path of the test binary");
+    let exe = crate::env::current_exe().expect("path of the test binary");
     let profile_dir = exe
         .parent()
         .and_then(Path::parent)
         .expect("test binary lives in target/<profile>/deps");
-    let binary = profile_dir
-        .join("examples")
-        .join(format!("task_server{}", std::env::consts::EXE_SUFFIX));
+    let binary = profile_dir.join("examples").join("task_server");
     assert!(
         binary.is_file(),
         "{} is missing: build it with `cargo build --example task_server` (cargo test does)",

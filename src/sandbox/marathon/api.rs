@@ -6,7 +6,7 @@ use super::Shared;
 use super::app::{self, matches_selector, normalize_id};
 use super::clock::iso;
 use super::engine::{ApiError, Killed, State};
-use super::server::{Outcome, Reply, Request};
+use super::wire::{Outcome, Reply, Request};
 use serde_json::{Value, json};
 
 /// Marathon version the simulator claims to be.

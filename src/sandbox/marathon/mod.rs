@@ -1,5 +1,5 @@
-//! A Marathon simulator for end-to-end tests, following Marathon's documented
-//! REST API (`docs/docs/rest-api/public/api/v2/*.raml`, `event-bus.md`,
+//! A Marathon simulator, shared by the end-to-end tests and `dcos lb
+//! sandbox`, following Marathon's documented REST API (`docs/docs/rest-api/public/api/v2/*.raml`, `event-bus.md`,
 //! `health-checks.md`, `deployments.md` in mesosphere/marathon).
 //!
 //! It serves Marathon both at the root (bare Marathon) and under
@@ -42,6 +42,7 @@ mod fault;
 mod health;
 mod process;
 mod server;
+mod wire;
 
 pub use fault::{Fault, FaultKind};
 
