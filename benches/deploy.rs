@@ -11,7 +11,7 @@
 //! open-connection gauge (`--drain-proof metric`, no fork). zdd.py's figures
 //! on a comparable setup are printed alongside.
 //!
-//! `cargo build --locked --example task_server && cargo bench --locked --profile dev --bench deploy`
+//! `cargo bench --locked --profile dev --bench deploy`
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 

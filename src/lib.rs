@@ -54,6 +54,21 @@ pub fn strip_plugin_prefix(mut args: Vec<OsString>) -> Vec<OsString> {
 /// Returns the process exit status.
 pub fn run(args: Vec<OsString>, env: Env) -> u8 {
     let args = strip_plugin_prefix(args);
+    // The sandbox's Marathon runs every task as `dcos-lb sandbox-task`: not
+    // a command for users, so it is in no --help and no completion.
+    if args.len() == 2 && args[1] == sandbox::marathon::TASK_SUBCOMMAND {
+        return match sandbox::task::run(&env) {
+            Ok(()) => ExitCode::Success.code(),
+            Err(err) => {
+                let mut ui = Ui::new(false, Verbosity::Normal, Terminal::detect(None));
+                ui.error(
+                    &anyhow::Error::new(err).context("serving as a sandbox task"),
+                    &[],
+                );
+                ExitCode::Failure.code()
+            }
+        };
+    }
     if args.len() == 2 && args[1] == "--info" {
         let mut ui = Ui::new(false, Verbosity::Normal, Terminal::detect(None));
         return match ui.result_text(INFO) {

@@ -12,3 +12,4 @@
 
 pub mod lb;
 pub mod marathon;
+pub mod task;

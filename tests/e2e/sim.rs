@@ -885,3 +885,20 @@ fn task_servers_expose_metrics_and_marathon_environment() {
         id
     );
 }
+
+/// The task subcommand is not a user command: without Marathon's task
+/// environment it says what it needs, and no --help lists it.
+#[test]
+fn sandbox_task_needs_marathons_port_and_hides_from_help() {
+    let home = crate::support::cmd::TestHome::new();
+    let r = crate::support::cmd::run(home.cmd(&["sandbox-task"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("PORT0 must be set to a port, as Marathon sets it"),
+        "{}",
+        r.stderr
+    );
+    let help = crate::support::cmd::run(home.cmd(&["--help"]));
+    assert!(!help.stdout.contains("sandbox-task"), "{}", help.stdout);
+}

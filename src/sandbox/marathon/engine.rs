@@ -159,7 +159,7 @@ pub struct HealthResult {
     pub last_failure_cause: Option<String>,
 }
 
-/// A task: one running `task_server` process.
+/// A task: one running `dcos-lb sandbox-task` process.
 pub struct Task {
     pub id: String,
     pub instance_id: String,
@@ -776,7 +776,7 @@ impl State {
         }
     }
 
-    /// Starts one task of `app_id` as a `task_server` process.
+    /// Starts one task of `app_id` as a `dcos-lb sandbox-task` process.
     fn launch(&mut self, ctx: &Ctx, app_id: &str) {
         let app = &self.apps[app_id];
         let specs = app::port_specs(&app.def);
@@ -810,7 +810,7 @@ impl State {
             "TASK_PENDING_FILE".to_owned(),
             ctx.pending_file(&id).display().to_string(),
         ));
-        let child = process::spawn(&ctx.task_binary, &env).expect("start the task_server example");
+        let child = process::spawn(&ctx.task_binary, &env).expect("start a sandbox task");
         let checks = app::health_checks(&app.def);
         self.launch_seq += 1;
         let task = Task {

@@ -4,7 +4,7 @@
 //!
 //! It serves Marathon both at the root (bare Marathon) and under
 //! `/service/marathon` (DC/OS Admin Router), plus the DC/OS login endpoints.
-//! Tasks are real local processes (the `task_server` example) on their own
+//! Tasks are real local processes (`dcos-lb sandbox-task`) on their own
 //! ports; health checks really probe them; deployments take time and lock
 //! their app; `/v2/events` streams events live. Faults can be injected and
 //! every request is logged for assertions. Dropping the simulator stops its
@@ -24,7 +24,7 @@
 //! let puts: Vec<Recorded> = sim.write_requests();
 //! ```
 //!
-//! Known simplifications: the task process is always `task_server` (`cmd`,
+//! Known simplifications: the task process is always `dcos-lb sandbox-task` (`cmd`,
 //! `args` and containers are stored, not run); one deployment per app (a
 //! `tasks/delete?scale=true` over several apps starts one each); events use
 //! the light plan format whatever `plan-format` says, and
@@ -45,6 +45,7 @@ mod server;
 mod wire;
 
 pub use fault::{Fault, FaultKind};
+pub use process::TASK_SUBCOMMAND;
 
 use auth::Tokens;
 use engine::{Ctx, State};
@@ -182,7 +183,7 @@ impl MarathonSim {
             ctx: Ctx {
                 time_scale: config.time_scale,
                 task_start_delay: config.task_start_delay,
-                task_binary: process::task_server_binary(),
+                task_binary: process::task_program(),
                 flag_dir: flag_dir.path().to_owned(),
                 events: EventBus::default(),
             },

@@ -1,5 +1,5 @@
-//! Task processes: the `task_server` example binary started with Marathon's
-//! task environment, free local ports, readiness and termination.
+//! Task processes: `dcos-lb sandbox-task` started with Marathon's task
+//! environment, free local ports, readiness and termination.
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -7,22 +7,30 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// `target/<profile>/examples/task_server`, found next to the running test binary
-/// (`target/<profile>/deps/e2e-…`). `cargo test` builds examples first.
-pub fn task_server_binary() -> PathBuf {
-    let exe = crate::env::current_exe().expect("path of the test binary");
-    let profile_dir = exe
+/// The `dcos-lb` binary whose hidden `sandbox-task` subcommand is every
+/// task: the running executable when it is `dcos-lb` (the sandbox), else the
+/// one cargo builds beside a test or bench binary
+/// (`target/<profile>/deps/e2e-…` → `target/<profile>/dcos-lb`).
+pub fn task_program() -> PathBuf {
+    let exe = crate::env::current_exe().expect("the path of the running executable");
+    if exe.file_name().is_some_and(|n| n == "dcos-lb") {
+        return exe;
+    }
+    let binary = exe
         .parent()
         .and_then(Path::parent)
-        .expect("test binary lives in target/<profile>/deps");
-    let binary = profile_dir.join("examples").join("task_server");
+        .map(|profile| profile.join("dcos-lb"))
+        .expect("a test binary lives in target/<profile>/deps");
     assert!(
         binary.is_file(),
-        "{} is missing: build it with `cargo build --example task_server` (cargo test does)",
+        "{} is missing: cargo builds it for the tests (cargo build --locked)",
         binary.display()
     );
     binary
 }
+
+/// The argument that makes `dcos-lb` serve as one task.
+pub const TASK_SUBCOMMAND: &str = "sandbox-task";
 
 /// A port the OS reports free on 127.0.0.1 right now.
 pub fn free_port() -> u16 {
@@ -32,9 +40,10 @@ pub fn free_port() -> u16 {
         .expect("bind 127.0.0.1:0")
 }
 
-/// Starts the task server with exactly `env` (the parent environment is not inherited).
-pub fn spawn(binary: &Path, env: &[(String, String)]) -> io::Result<Child> {
-    Command::new(binary)
+/// Starts one task with exactly `env` (the parent environment is not inherited).
+pub fn spawn(program: &Path, env: &[(String, String)]) -> io::Result<Child> {
+    Command::new(program)
+        .arg(TASK_SUBCOMMAND)
         .env_clear()
         .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())

@@ -39,7 +39,7 @@ pub struct Harness {
 pub const LOAD_CLIENTS: usize = 8;
 
 /// How the deploys of these tests prove drain by default: the task server's
-/// own gauge of open connections (`examples/task_server.rs`), which reads 0
+/// own gauge of open connections (`src/sandbox/task.rs`), which reads 0
 /// only when no HAProxy worker, old or new, holds a connection to the task.
 /// The stand-in runs marathon-lb's threaded HAProxy, where the other fork-free
 /// proof, the reload horizon, takes a minute per kill at marathon-lb's

@@ -1,10 +1,12 @@
-//! The process the Marathon simulator runs for every task (`src/sandbox/marathon`).
+//! The process the Marathon simulator runs for every task: `dcos-lb
+//! sandbox-task`, a hidden subcommand, so the sandbox needs nothing but the
+//! `dcos-lb` binary.
 //!
 //! A tiny HTTP/1.1 server, std only, on `127.0.0.1:$PORT0`, one thread per
 //! connection with keep-alive. It reads the environment Marathon gives a task:
 //!
 //! * any path → 200 with a JSON line naming `$MARATHON_APP_ID`, `$MESOS_TASK_ID`
-//!   and `$MARATHON_APP_VERSION`, so tests can tell blue from green by response;
+//!   and `$MARATHON_APP_VERSION`, so one can tell blue from green by response;
 //! * `/health` → 200 `ok`, or 503 when `TASK_HEALTH=fail` or when any file in
 //!   the `:`-separated `TASK_HEALTH_FILES` contains `fail` (the simulator writes
 //!   these files to flip health at run time);
@@ -15,34 +17,40 @@
 //!   it reads 0 only when no HAProxy process (old or new) holds one.
 //!
 //! `TASK_START_DELAY_MS` delays binding the port (the task stays `TASK_STAGING`).
-//! std has no signal handling, so SIGTERM ends the process at once. The process
-//! also exits when its parent (the test binary) dies, so no task outlives a
-//! killed test run.
+//! SIGTERM ends the process at once (no handler is installed). The process
+//! also exits when its parent (the simulator) dies, so no task outlives it.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-use std::{env, fs, thread};
+use std::{fs, thread};
 
-fn main() {
-    let port = env::var("PORT0").expect("PORT0 must be set");
+use crate::env::Env;
+
+/// Serves on `127.0.0.1:$PORT0` until the process is killed or its parent
+/// dies; an error only when `PORT0` is missing or cannot be bound.
+pub fn run(env: &Env) -> io::Result<()> {
+    let port: u16 = env
+        .get("PORT0")
+        .and_then(|p| p.parse().ok())
+        .ok_or_else(|| io::Error::other("PORT0 must be set to a port, as Marathon sets it"))?;
     exit_with_parent();
-    if let Some(ms) = env::var("TASK_START_DELAY_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
+    if let Some(ms) = env.get("TASK_START_DELAY_MS").and_then(|v| v.parse().ok()) {
         thread::sleep(Duration::from_millis(ms));
     }
-    let listener = TcpListener::bind(("127.0.0.1", port.parse::<u16>().expect("PORT0 is a port")))
-        .expect("bind 127.0.0.1:$PORT0");
+    let listener = TcpListener::bind(("127.0.0.1", port))?;
+    let env = Arc::new(env.clone());
     for stream in listener.incoming().flatten() {
         OPEN_CONNECTIONS.fetch_add(1, Ordering::SeqCst);
+        let env = env.clone();
         thread::spawn(move || {
-            serve(stream);
+            serve(&env, stream);
             OPEN_CONNECTIONS.fetch_sub(1, Ordering::SeqCst);
         });
     }
+    Ok(())
 }
 
 /// Connections accepted and not yet closed.
@@ -65,7 +73,7 @@ fn exit_with_parent() {
 }
 
 /// Answers requests on one connection until the client closes it or asks to.
-fn serve(stream: TcpStream) {
+fn serve(env: &Env, stream: TcpStream) {
     let Ok(read_half) = stream.try_clone() else {
         return;
     };
@@ -104,7 +112,7 @@ fn serve(stream: TcpStream) {
         if reader.read_exact(&mut body).is_err() {
             return;
         }
-        let (status, content_type, body) = respond(&path);
+        let (status, content_type, body) = respond(env, &path);
         let head = format!(
             "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{}\r\n",
             body.len(),
@@ -129,18 +137,18 @@ fn serve(stream: TcpStream) {
 }
 
 /// Status line, content type and body for a request path.
-fn respond(path: &str) -> (&'static str, &'static str, String) {
+fn respond(env: &Env, path: &str) -> (&'static str, &'static str, String) {
     let path = path.split('?').next().unwrap_or(path);
     match path {
-        "/health" if healthy() => ("200 OK", "text/plain", "ok\n".to_owned()),
+        "/health" if healthy(env) => ("200 OK", "text/plain", "ok\n".to_owned()),
         "/health" => (
             "503 Service Unavailable",
             "text/plain",
             "unhealthy\n".to_owned(),
         ),
         "/metrics" => {
-            let pending = env::var("TASK_PENDING_FILE")
-                .ok()
+            let pending = env
+                .get("TASK_PENDING_FILE")
                 .and_then(|file| fs::read_to_string(file).ok())
                 .and_then(|text| text.trim().parse::<u64>().ok())
                 .unwrap_or(0);
@@ -153,12 +161,12 @@ fn respond(path: &str) -> (&'static str, &'static str, String) {
             );
             ("200 OK", "text/plain; version=0.0.4", body)
         }
-        _ if path.starts_with("/env/") => match env::var(&path["/env/".len()..]) {
-            Ok(value) => ("200 OK", "text/plain", value),
-            Err(_) => ("404 Not Found", "text/plain", String::new()),
+        _ if path.starts_with("/env/") => match env.get(&path["/env/".len()..]) {
+            Some(value) => ("200 OK", "text/plain", value.to_string()),
+            None => ("404 Not Found", "text/plain", String::new()),
         },
         _ => {
-            let field = |name: &str| json_string(&env::var(name).unwrap_or_default());
+            let field = |name: &str| json_string(env.get(name).unwrap_or_default());
             let body = format!(
                 "{{\"app\":{},\"task\":{},\"version\":{},\"path\":{}}}\n",
                 field("MARATHON_APP_ID"),
@@ -172,11 +180,11 @@ fn respond(path: &str) -> (&'static str, &'static str, String) {
 }
 
 /// False when `TASK_HEALTH=fail` or a file named in `TASK_HEALTH_FILES` says `fail`.
-fn healthy() -> bool {
-    if env::var("TASK_HEALTH").is_ok_and(|v| v == "fail") {
+fn healthy(env: &Env) -> bool {
+    if env.get("TASK_HEALTH") == Some("fail") {
         return false;
     }
-    let files = env::var("TASK_HEALTH_FILES").unwrap_or_default();
+    let files = env.get("TASK_HEALTH_FILES").unwrap_or_default();
     !files
         .split(':')
         .filter(|file| !file.is_empty())
