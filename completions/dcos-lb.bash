@@ -49,6 +49,9 @@ _dcos__lb() {
             dcos__lb,rollback)
                 cmd="dcos__lb__subcmd__rollback"
                 ;;
+            dcos__lb,sandbox)
+                cmd="dcos__lb__subcmd__sandbox"
+                ;;
             dcos__lb,split)
                 cmd="dcos__lb__subcmd__split"
                 ;;
@@ -145,6 +148,9 @@ _dcos__lb() {
             dcos__lb__subcmd__help,rollback)
                 cmd="dcos__lb__subcmd__help__subcmd__rollback"
                 ;;
+            dcos__lb__subcmd__help,sandbox)
+                cmd="dcos__lb__subcmd__help__subcmd__sandbox"
+                ;;
             dcos__lb__subcmd__help,split)
                 cmd="dcos__lb__subcmd__help__subcmd__split"
                 ;;
@@ -206,7 +212,7 @@ _dcos__lb() {
 
     case "${cmd}" in
         dcos__lb)
-            opts="-m -v -q -h -V --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version deploy split promote rollback status render lint app task health deployment completions man help"
+            opts="-m -v -q -h -V --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version deploy split promote rollback status render lint app task health deployment sandbox completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1130,7 +1136,7 @@ _dcos__lb() {
             return 0
             ;;
         dcos__subcmd__lb__subcmd__help)
-            opts="deploy split promote rollback status render lint app task health deployment completions man help"
+            opts="deploy split promote rollback status render lint app task health deployment sandbox completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1382,6 +1388,20 @@ _dcos__lb() {
             return 0
             ;;
         dcos__subcmd__lb__subcmd__help__subcmd__rollback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcos__subcmd__lb__subcmd__help__subcmd__sandbox)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1854,6 +1874,64 @@ _dcos__lb() {
                     ;;
                 --drain-proof)
                     COMPREPLY=($(compgen -W "auto pids horizon metric" -- "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --marathon)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-credentials)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dcos-auth-credentials)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcos__subcmd__lb__subcmd__sandbox)
+            opts="-m -v -q -h -V --lbs --ready-file --print-env --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --lbs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ready-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --url)

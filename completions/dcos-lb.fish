@@ -50,6 +50,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "app" -d 'Add, show,
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "task" -d 'List and kill tasks'
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "health" -d 'Check or wait until an app is healthy'
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "deployment" -d 'List and watch Marathon deployments'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "sandbox" -d 'Run a local Marathon and marathon-lb (real HAProxy) until Ctrl-C'
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "man" -d 'Print the man page'
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -523,6 +524,24 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_s
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from help" -f -a "list" -d 'List deployments (touching one app): APP POD ACTION PROGRESS ID'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from help" -f -a "watch" -d 'Wait until a deployment is finished (bounded by --timeout, default 600 s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l lbs -d 'How many marathon-lb instances (each a real HAProxy)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l ready-file -d 'Write the `export` lines to FILE once the sandbox is ready (for scripts and CI); removed on Ctrl-C' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l print-env -d 'Print only the `export` lines on stdout once ready'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -s V -l version -d 'Print version'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l write -d 'Write every completion script and the man page into DIR instead' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
@@ -554,20 +573,21 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -s v -l verbose -d 
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -s q -l quiet -d 'Only errors on stderr'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand man" -s V -l version -d 'Print version'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment completions man help" -f -a "deploy" -d 'Zero-downtime blue/green deploy of an app through marathon-lb (zdd.py\'s job)'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment completions man help" -f -a "split" -d 'Canary: split traffic between the current and a new version'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment completions man help" -f -a "promote" -d 'Finish a split by moving all traffic to the new version'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment completions man help" -f -a "rollback" -d 'Go back to the previous version, gracefully'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment completions man help" -f -a "status" -d 'Deployment groups: colours, instances, split and per-LB server state'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment completions man help" -f -a "render" -d 'Render the HAProxy config marathon-lb would generate'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment completions man help" -f -a "lint" -d 'Check an app JSON for what would stop a zero-downtime deploy'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment completions man help" -f -a "app" -d 'Add, show, list, scale and remove Marathon apps'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment completions man help" -f -a "task" -d 'List and kill tasks'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment completions man help" -f -a "health" -d 'Check or wait until an app is healthy'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment completions man help" -f -a "deployment" -d 'List and watch Marathon deployments'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment completions man help" -f -a "man" -d 'Print the man page'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "deploy" -d 'Zero-downtime blue/green deploy of an app through marathon-lb (zdd.py\'s job)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "split" -d 'Canary: split traffic between the current and a new version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "promote" -d 'Finish a split by moving all traffic to the new version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "rollback" -d 'Go back to the previous version, gracefully'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "status" -d 'Deployment groups: colours, instances, split and per-LB server state'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "render" -d 'Render the HAProxy config marathon-lb would generate'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "lint" -d 'Check an app JSON for what would stop a zero-downtime deploy'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "app" -d 'Add, show, list, scale and remove Marathon apps'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "task" -d 'List and kill tasks'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "health" -d 'Check or wait until an app is healthy'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "deployment" -d 'List and watch Marathon deployments'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "sandbox" -d 'Run a local Marathon and marathon-lb (real HAProxy) until Ctrl-C'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "man" -d 'Print the man page'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from app" -f -a "add" -d 'Create an app from a JSON file (or `-` for stdin)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from app" -f -a "show" -d 'Show an app\'s definition and state as JSON'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from app" -f -a "list" -d 'List apps: ID MEM CPUS TASKS HEALTH DEPLOYMENT WAITING CONTAINER CMD'

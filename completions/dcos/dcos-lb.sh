@@ -35,6 +35,7 @@ _dcos_lb() {
         "promote"
         "render"
         "rollback"
+        "sandbox"
         "split"
         "status"
         "task"
@@ -820,6 +821,40 @@ _dcos_lb_deployment_watch() {
         "--interval="
         "--marathon="
         "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_sandbox() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--lbs="
+        "--marathon="
+        "--print-env"
+        "--quiet"
+        "--ready-file="
         "--timeout="
         "--token="
         "--url="

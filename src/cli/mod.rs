@@ -14,6 +14,7 @@ pub mod lb_args;
 pub mod lint;
 pub mod output_args;
 pub mod render;
+pub mod sandbox;
 pub mod split;
 pub mod status;
 pub mod task;
@@ -115,6 +116,8 @@ pub enum Command {
     /// List and watch Marathon deployments.
     #[command(subcommand)]
     Deployment(deployment::DeploymentCommand),
+    /// Run a local Marathon and marathon-lb (real HAProxy) until Ctrl-C.
+    Sandbox(sandbox::SandboxArgs),
     /// Print shell completions.
     #[command(hide = true)]
     Completions(completions::CompletionsArgs),
@@ -137,6 +140,7 @@ pub fn dispatch(ui: &mut Ui, ctx: &Context, command: &Command) -> anyhow::Result
         Command::Task(command) => task::cmd_task(ui, ctx, command),
         Command::Health(args) => health::cmd_health(ui, ctx, args),
         Command::Deployment(command) => deployment::cmd_deployment(ui, ctx, command),
+        Command::Sandbox(args) => sandbox::cmd_sandbox(ui, ctx, args),
         Command::Completions(args) => completions::cmd_completions(ui, args),
         Command::Man => completions::cmd_man(ui),
     }

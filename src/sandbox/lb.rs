@@ -34,6 +34,9 @@
 //!   through a file, as there is no `marathon_lb.py` process to signal;
 //! - the follower polls Marathon every 100 ms instead of reading its SSE
 //!   stream, and reloads whenever the rendered text changes;
+//! - no `:80`/`:443` frontends (marathon-lb's `--dont-bind-http-https`):
+//!   they need root and a certificate; `dcos lb render
+//!   --dont-bind-http-https --diff` then shows only the lines listed here;
 //! - the global `maxconn 50000` is lowered to what the machine's open-file
 //!   hard limit allows (see `HEAD_MAXCONN`); the tests open far fewer;
 //! - the `log /dev/log` lines stay, and go nowhere when there is no syslog.
@@ -188,6 +191,16 @@ impl LbStandin {
     /// it in marathon-lb's `HAPROXY_HEAD` (None: HAProxy's default, one
     /// thread per CPU, as marathon-lb's own head).
     pub fn start_with_threads(haproxy: &Path, marathon: &str, threads: Option<u32>) -> Self {
+        Self::launch(haproxy, marathon, threads, None)
+    }
+
+    /// [`Self::start`] against a Marathon that wants `token` (as
+    /// marathon-lb reads a DC/OS Marathon with its service account's).
+    pub fn start_with_token(haproxy: &Path, marathon: &str, token: &str) -> Self {
+        Self::launch(haproxy, marathon, None, Some(token))
+    }
+
+    fn launch(haproxy: &Path, marathon: &str, threads: Option<u32>, token: Option<&str>) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let stats_port = free_port();
         for (name, text) in LUA {
@@ -220,7 +233,14 @@ impl LbStandin {
         );
         let fetch = {
             let http = http.clone();
-            move || http.get(&apps_url).send().ok()?.bytes().ok()
+            let authorization = token.map(|t| format!("token={t}"));
+            move || {
+                let mut request = http.get(&apps_url);
+                if let Some(value) = &authorization {
+                    request = request.header("Authorization", value);
+                }
+                request.send().ok()?.bytes().ok()
+            }
         };
         let config_url = format!("http://127.0.0.1:{stats_port}/_haproxy_getconfig");
         let running_config = move || http.get(&config_url).send().ok()?.text().ok();

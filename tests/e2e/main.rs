@@ -15,6 +15,7 @@ mod manual;
 mod plugin;
 mod render_cli;
 mod render_lib;
+mod sandbox;
 mod sim;
 mod split;
 mod standin;

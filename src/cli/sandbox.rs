@@ -1,0 +1,134 @@
+//! `dcos lb sandbox`: a local Marathon (the simulator, with the DC/OS login
+//! and token check and the `/service/marathon` prefix) and marathon-lb
+//! stand-ins over real HAProxy, in the foreground until Ctrl-C. It prints
+//! how to point `dcos lb` and curl at them, and never touches the dcos
+//! CLI's clusters. On Ctrl-C it stops every process it started and removes
+//! its temporary state.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::Context as _;
+use clap::Args;
+
+use crate::cli::context::Context;
+use crate::cli::exit::{CliError, ExitCode};
+use crate::output::Ui;
+use crate::render::validate::haproxy_binary;
+use crate::sandbox::lb::LbStandin;
+use crate::sandbox::marathon::{MarathonSim, SimConfig};
+
+const AFTER_HELP: &str = "\
+Examples:
+  dcos lb sandbox                          one Marathon, one marathon-lb; Ctrl-C stops both
+  dcos lb sandbox --lbs 2 --ready-file /tmp/sandbox.env
+  . /tmp/sandbox.env && dcos lb app add examples/web.json && dcos lb status    (another shell)
+
+The sandbox never changes the dcos CLI's attached cluster: the printed
+`export` lines point dcos-lb at it for one shell.";
+
+/// `dcos lb sandbox` flags.
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct SandboxArgs {
+    /// How many marathon-lb instances (each a real HAProxy).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=8))]
+    pub lbs: u32,
+    /// Write the `export` lines to FILE once the sandbox is ready (for
+    /// scripts and CI); removed on Ctrl-C.
+    #[arg(long, value_name = "FILE")]
+    pub ready_file: Option<PathBuf>,
+    /// Print only the `export` lines on stdout once ready.
+    #[arg(long)]
+    pub print_env: bool,
+}
+
+/// Runs the sandbox until Ctrl-C.
+pub fn cmd_sandbox(ui: &mut Ui, _ctx: &Context, args: &SandboxArgs) -> anyhow::Result<ExitCode> {
+    let haproxy = haproxy_binary().ok_or_else(|| {
+        CliError::new(
+            ExitCode::Failure,
+            "the sandbox runs marathon-lb's HAProxy, and haproxy is not installed",
+        )
+        .hint("apt-get install -y haproxy (Debian, Ubuntu), then run it again")
+    })?;
+    let (stop, stopped) = mpsc::channel();
+    ctrlc::set_handler(move || {
+        let _ = stop.send(());
+    })
+    .context("setting up Ctrl-C")?;
+    let token = sandbox_token();
+    ui.status("Starting", "Marathon (simulated) and marathon-lb");
+    let sim = MarathonSim::start(SimConfig {
+        token: Some(token.clone()),
+        ..SimConfig::default()
+    });
+    let lbs: Vec<LbStandin> = (0..args.lbs)
+        .map(|_| LbStandin::start_with_token(&haproxy, &sim.url(), &token))
+        .collect();
+    let exports = exports(&sim.dcos_url(), &token, &lbs);
+    if let Some(file) = &args.ready_file {
+        write_ready_file(file, &exports)?;
+    }
+    if args.print_env {
+        ui.result_text(&exports)?;
+    } else {
+        ui.result_text(&summary(&sim.dcos_url(), &lbs, &exports))?;
+    }
+    ui.status("Ready", "Ctrl-C stops the sandbox and every task");
+    let _ = stopped.recv();
+    ui.status("Stopping", "marathon-lb, the tasks and Marathon");
+    drop(lbs);
+    drop(sim);
+    if let Some(file) = &args.ready_file {
+        let _ = fs_err::remove_file(file);
+    }
+    Ok(ExitCode::Success)
+}
+
+/// A token for this sandbox only: it names the moment and the process.
+fn sandbox_token() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("sandbox-{:x}{:x}", nanos, std::process::id())
+}
+
+/// The `export` lines that point `dcos lb` at the sandbox.
+fn exports(dcos_url: &str, token: &str, lbs: &[LbStandin]) -> String {
+    let lb_urls: Vec<String> = lbs.iter().map(LbStandin::url).collect();
+    format!(
+        "export DCOS_URL={dcos_url}\nexport DCOS_ACS_TOKEN={token}\nexport DCOS_LB_MARATHON_LB_URL={}\n",
+        lb_urls.join(",")
+    )
+}
+
+/// What a person reads once the sandbox is ready.
+fn summary(dcos_url: &str, lbs: &[LbStandin], exports: &str) -> String {
+    let mut out = format!("Marathon:    {dcos_url}/service/marathon\n");
+    for (n, lb) in lbs.iter().enumerate() {
+        out.push_str(&format!(
+            "marathon-lb {}: {} (stats: {}/haproxy?stats)\n",
+            n + 1,
+            lb.url(),
+            lb.url()
+        ));
+    }
+    out.push_str("\nIn another shell:\n");
+    out.push_str(exports);
+    out
+}
+
+/// Writes `text` to `file` whole (a temporary file renamed into place), so
+/// a script that waits for it never reads half of it.
+fn write_ready_file(file: &Path, text: &str) -> anyhow::Result<()> {
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
+    let mut tmp = tempfile::NamedTempFile::new_in(dir.unwrap_or(Path::new(".")))
+        .with_context(|| format!("writing {}", file.display()))?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.persist(file)
+        .with_context(|| format!("writing {}", file.display()))?;
+    Ok(())
+}
