@@ -16,6 +16,18 @@
 //!   the connections open to this task other than the one asking, so that
 //!   it reads 0 only when no HAProxy process (old or new) holds one.
 //!
+//! A release can be told to misbehave, to rehearse a bad one: each setting
+//! comes from the app's `env`, or from its label of the same name (Marathon
+//! passes labels as `MARATHON_APP_LABEL_<NAME>`), and applies to every path
+//! but `/health`, `/metrics` and `/env/`:
+//!
+//! * `VERSION` → the `release` field of the JSON line (empty when unset);
+//! * `SANDBOX_FAIL_PERCENT=N` → N of every 100 requests, spread evenly,
+//!   answer `SANDBOX_FAIL_STATUS` (default 500);
+//! * `SANDBOX_LATENCY_MS=N` → every answer waits N ms first;
+//! * `SANDBOX_CRASH_AFTER=N` → the process exits (code 1) at request N+1,
+//!   which then gets no answer.
+//!
 //! `TASK_START_DELAY_MS` delays binding the port (the task stays `TASK_STAGING`).
 //! SIGTERM ends the process at once (no handler is installed). The process
 //! also exits when its parent (the simulator) dies, so no task outlives it.
@@ -55,6 +67,26 @@ pub fn run(env: &Env) -> io::Result<()> {
 
 /// Connections accepted and not yet closed.
 static OPEN_CONNECTIONS: AtomicU64 = AtomicU64::new(0);
+
+/// Requests answered on the user paths (the fault settings count them).
+static SERVED: AtomicU64 = AtomicU64::new(0);
+
+/// A setting from the app's `env`, else from its label of that name.
+fn setting<'e>(env: &'e Env, name: &str) -> Option<&'e str> {
+    env.get(name)
+        .or_else(|| env.get(&format!("MARATHON_APP_LABEL_{name}")))
+}
+
+fn number(env: &Env, name: &str) -> Option<u64> {
+    setting(env, name).and_then(|v| v.trim().parse().ok())
+}
+
+/// Whether the `n`-th user request (from 0) fails: `percent` of every 100,
+/// spread evenly (request n fails when it moves n·p/100 to the next whole).
+fn fails(n: u64, percent: u64) -> bool {
+    let p = percent.min(100);
+    (n + 1) * p / 100 > n * p / 100
+}
 
 /// Exits once the parent process is gone (this process gets re-parented).
 fn exit_with_parent() {
@@ -166,15 +198,34 @@ fn respond(env: &Env, path: &str) -> (&'static str, &'static str, String) {
             None => ("404 Not Found", "text/plain", String::new()),
         },
         _ => {
+            let n = SERVED.fetch_add(1, Ordering::SeqCst);
+            if number(env, "SANDBOX_CRASH_AFTER").is_some_and(|after| n >= after) {
+                std::process::exit(1);
+            }
+            if let Some(ms) = number(env, "SANDBOX_LATENCY_MS") {
+                thread::sleep(Duration::from_millis(ms));
+            }
             let field = |name: &str| json_string(env.get(name).unwrap_or_default());
             let body = format!(
-                "{{\"app\":{},\"task\":{},\"version\":{},\"path\":{}}}\n",
+                "{{\"app\":{},\"task\":{},\"version\":{},\"release\":{},\"path\":{}}}\n",
                 field("MARATHON_APP_ID"),
                 field("MESOS_TASK_ID"),
                 field("MARATHON_APP_VERSION"),
+                json_string(setting(env, "VERSION").unwrap_or_default()),
                 json_string(path),
             );
-            ("200 OK", "application/json", body)
+            match number(env, "SANDBOX_FAIL_PERCENT") {
+                Some(percent) if fails(n, percent) => {
+                    let status = match number(env, "SANDBOX_FAIL_STATUS") {
+                        Some(502) => "502 Bad Gateway",
+                        Some(503) => "503 Service Unavailable",
+                        Some(504) => "504 Gateway Timeout",
+                        _ => "500 Internal Server Error",
+                    };
+                    (status, "application/json", body)
+                }
+                _ => ("200 OK", "application/json", body),
+            }
         }
     }
 }
@@ -204,4 +255,24 @@ fn json_string(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fails;
+
+    #[test]
+    fn a_fail_percent_fails_that_many_of_every_hundred_spread_evenly() {
+        for percent in [0, 1, 25, 50, 99, 100] {
+            let failed = (0..200).filter(|n| fails(*n, percent)).count() as u64;
+            assert_eq!(failed, 2 * percent, "{percent}%");
+        }
+        let first_ten: Vec<bool> = (0..10).map(|n| fails(n, 50)).collect();
+        assert_eq!(
+            first_ten,
+            [
+                false, true, false, true, false, true, false, true, false, true
+            ]
+        );
+    }
 }

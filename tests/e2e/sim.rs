@@ -902,3 +902,41 @@ fn sandbox_task_needs_marathons_port_and_hides_from_help() {
     let help = crate::support::cmd::run(home.cmd(&["--help"]));
     assert!(!help.stdout.contains("sandbox-task"), "{}", help.stdout);
 }
+
+/// A release told to misbehave (from its env or its labels) does so on the
+/// user paths while its health check still passes: the bad release one
+/// rehearses in the sandbox and the canary tests use.
+#[test]
+fn task_servers_fail_slow_down_and_crash_as_their_app_says() {
+    let sim = running(json!({
+        "id": "/bad", "cmd": "x", "instances": 1,
+        "portDefinitions": [{ "port": 0 }],
+        "env": { "SANDBOX_FAIL_PERCENT": "50", "SANDBOX_LATENCY_MS": "150" },
+        "labels": { "VERSION": "v2", "SANDBOX_CRASH_AFTER": "6" },
+    }));
+    let port = ports_of(&sim.tasks("bad"))[0];
+    let url = |path: &str| format!("http://127.0.0.1:{port}{path}");
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let asked = Instant::now();
+        let response = client().get(url("/")).send().expect("an answer");
+        assert!(
+            asked.elapsed() >= Duration::from_millis(150),
+            "answered before its latency"
+        );
+        statuses.push(response.status().as_u16());
+        let body: Value = response.json().expect("JSON");
+        assert_eq!(body["release"], "v2", "{body}");
+    }
+    assert_eq!(statuses, [200, 500, 200, 500, 200, 500]);
+    let health = client().get(url("/health")).send().expect("health answers");
+    assert_eq!(
+        health.status().as_u16(),
+        200,
+        "the health check still passes"
+    );
+    assert!(
+        client().get(url("/")).send().is_err(),
+        "the seventh request meets a crashed process"
+    );
+}
