@@ -51,7 +51,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "task" -d 'List and 
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "health" -d 'Check or wait until an app is healthy'
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "deployment" -d 'List and watch Marathon deployments'
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "sandbox" -d 'Run a local Marathon and marathon-lb (real HAProxy) until Ctrl-C'
-complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, or the dcos CLI\'s)'
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "man" -d 'Print the man page'
 complete -c dcos-lb -n "__fish_dcos_lb_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deploy" -s j -l json -d 'The app JSON; a bare --json prints NDJSON progress events instead' -r -F
@@ -585,7 +585,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_see
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "health" -d 'Check or wait until an app is healthy'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "deployment" -d 'List and watch Marathon deployments'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "sandbox" -d 'Run a local Marathon and marathon-lb (real HAProxy) until Ctrl-C'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, or the dcos CLI\'s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "man" -d 'Print the man page'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and not __fish_seen_subcommand_from deploy split promote rollback status render lint app task health deployment sandbox completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from app" -f -a "add" -d 'Create an app from a JSON file (or `-` for stdin)'

@@ -28,10 +28,12 @@ _dcos_lb() {
     )
     local commands=(
         "app"
+        "completions"
         "deploy"
         "deployment"
         "health"
         "lint"
+        "man"
         "promote"
         "render"
         "rollback"
@@ -855,6 +857,69 @@ _dcos_lb_sandbox() {
         "--print-env"
         "--quiet"
         "--ready-file="
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_completions() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--marathon="
+        "--quiet"
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+        "--write="
+    )
+
+    case "$cur" in
+        --*=*) ;;
+        --*) __dcos_handle_compreply "${flags[@]}" ;;
+    esac
+}
+
+_dcos_lb_man() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--marathon="
+        "--quiet"
         "--timeout="
         "--token="
         "--url="

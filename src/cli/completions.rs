@@ -1,4 +1,4 @@
-//! Hidden maintenance commands: `completions <shell>` prints a completion
+//! Maintenance commands: `completions <shell>` prints a completion
 //! script, `completions --write DIR` rewrites every generated file (scripts
 //! and man page), `man` prints the man page. The scripts come from
 //! [`crate::plugin`].

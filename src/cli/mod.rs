@@ -118,11 +118,10 @@ pub enum Command {
     Deployment(deployment::DeploymentCommand),
     /// Run a local Marathon and marathon-lb (real HAProxy) until Ctrl-C.
     Sandbox(sandbox::SandboxArgs),
-    /// Print shell completions.
-    #[command(hide = true)]
+    /// Print shell completions (bash, zsh, fish, or the dcos CLI's).
     Completions(completions::CompletionsArgs),
     /// Print the man page.
-    #[command(hide = true, after_help = completions::MAN_EXAMPLES)]
+    #[command(after_help = completions::MAN_EXAMPLES)]
     Man,
 }
 

@@ -68,12 +68,52 @@ fn shell_completion(shell: Shell, cmd: &Command) -> Vec<u8> {
     out
 }
 
+/// One page for the whole tool: clap_mangen's sections, but the commands
+/// listed by name (`dcos-lb deploy`) where clap_mangen would refer to a
+/// page per command (`dcos-lb-deploy(1)`) that does not ship; each
+/// command's `--help` has its flags and examples.
 fn man_page(cmd: &Command) -> Vec<u8> {
+    let cmd = cmd.clone().bin_name(BIN_NAME);
+    let man = clap_mangen::Man::new(cmd.clone());
     let mut out = Vec::new();
-    clap_mangen::Man::new(cmd.clone().bin_name(BIN_NAME))
-        .render(&mut out)
-        .expect("writing to a Vec cannot fail");
+    let written: std::io::Result<()> = (|| {
+        man.render_title(&mut out)?;
+        man.render_name_section(&mut out)?;
+        man.render_synopsis_section(&mut out)?;
+        man.render_description_section(&mut out)?;
+        man.render_options_section(&mut out)?;
+        render_commands_section(&cmd, &mut out)?;
+        man.render_extra_section(&mut out)?;
+        man.render_version_section(&mut out)
+    })();
+    written.expect("writing to a Vec cannot fail");
     out
+}
+
+/// `.SH COMMANDS`: every visible command with its one-line help.
+fn render_commands_section(cmd: &Command, out: &mut Vec<u8>) -> std::io::Result<()> {
+    use std::io::Write as _;
+    writeln!(out, ".SH COMMANDS")?;
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
+        writeln!(out, ".TP")?;
+        writeln!(out, "\\fB{} {}\\fR", roff(BIN_NAME), roff(sub.get_name()))?;
+        writeln!(out, "{}", roff(&about))?;
+    }
+    writeln!(out, ".PP")?;
+    writeln!(
+        out,
+        "Run \\fB{} COMMAND \\-\\-help\\fR for a command's flags and examples.",
+        roff(BIN_NAME)
+    )
+}
+
+/// Text escaped for roff: backslashes, hyphens (so they stay hyphens) and
+/// apostrophes.
+fn roff(text: &str) -> String {
+    text.replace('\\', "\\e")
+        .replace('-', "\\-")
+        .replace('\'', "\\(aq")
 }
 
 #[cfg(test)]
@@ -92,6 +132,14 @@ mod tests {
                 "{artifact:?} lacks deploy:\n{text}"
             );
         }
+    }
+
+    #[test]
+    fn the_man_page_refers_to_no_page_that_does_not_ship() {
+        let page = String::from_utf8(Artifact::Man.render(&Cli::command())).expect("utf-8");
+        assert!(!page.contains("(1)"), "{page}");
+        assert!(page.contains("\\fBdcos\\-lb deploy\\fR"), "{page}");
+        assert!(page.contains(".SH COMMANDS"), "{page}");
     }
 
     #[test]

@@ -311,8 +311,9 @@ fn dcos_completion_offers_the_subcommands_of_dcos_lb() {
             "{expected:?} not in {offered:?}"
         );
     }
-    for hidden in ["completions ", "man ", "help "] {
-        assert!(!offered.contains(hidden), "{hidden:?} offered: {offered:?}");
+    assert!(!offered.contains("help "), "help offered: {offered:?}");
+    for listed in ["completions ", "man ", "sandbox "] {
+        assert!(offered.contains(listed), "{listed:?} not in {offered:?}");
     }
     assert_eq!(completion.complete("dcos lb deploym"), ["deployment "]);
 
