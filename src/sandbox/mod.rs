@@ -1,8 +1,10 @@
 //! The local stand-ins that the end-to-end tests and `dcos lb sandbox`
 //! share, so that what the tests prove is what a user rehearses on: a
 //! Marathon simulator that follows Marathon's documented API ([`marathon`])
-//! and a marathon-lb stand-in over a real HAProxy ([`lb`]). Each module
-//! says where it differs from the real thing.
+//! and a marathon-lb stand-in over a real HAProxy ([`lb`]), with the task
+//! server every simulated task runs ([`task`]) and the load generator that
+//! measures zero downtime through HAProxy ([`load`]). Each module says where
+//! it differs from the real thing.
 //!
 //! The simulator shares no code with the client it tests: it checks login
 //! JWTs, formats dates and parses requests with its own copies, so that a
@@ -11,5 +13,6 @@
 //! for, and the conformance suite proves the render against marathon-lb.
 
 pub mod lb;
+pub mod load;
 pub mod marathon;
 pub mod task;
