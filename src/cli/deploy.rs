@@ -452,7 +452,7 @@ pub fn run_machine(
         ui: &mut *ui,
     };
     let outcome = driver::drive(&mut machine, &mut io, &inbox, &mut user);
-    user.reporter.finish(user.ui);
+    user.reporter.clear(user.ui);
     drop(sender);
     finish(ui, outcome, ndjson)
 }
@@ -475,7 +475,7 @@ impl Frontend for User<'_> {
     }
 
     fn confirm(&mut self, question: &Question) -> bool {
-        self.reporter.before_prompt(self.ui);
+        self.reporter.clear(self.ui);
         self.ui.confirm(&question_text(question)).unwrap_or(false)
     }
 }

@@ -96,14 +96,9 @@ impl Reporter {
         self.last_by_kind.insert(kind, report.line);
     }
 
-    /// Takes the panel off the screen before a prompt (the next panel
-    /// report draws it again).
-    pub fn before_prompt(&mut self, ui: &mut Ui) {
-        let _ = self.panel.clear(ui.err_writer());
-    }
-
-    /// Takes the panel off the screen at the end of the run.
-    pub fn finish(&mut self, ui: &mut Ui) {
+    /// Takes the panel off the screen: before a prompt (the next panel
+    /// report draws it again) and at the end of the run.
+    pub fn clear(&mut self, ui: &mut Ui) {
         let _ = self.panel.clear(ui.err_writer());
     }
 }
@@ -190,12 +185,12 @@ mod tests {
         reporter.report(&mut ui, state(&["green 1/3 healthy"]));
         reporter.report(&mut ui, line("killing 1"));
         reporter.report(&mut ui, state(&["green 2/3"]));
-        reporter.before_prompt(&mut ui);
+        reporter.clear(&mut ui);
         assert_eq!(
             err.take(),
             "green 1/3 …\n\x1b[1F\x1b[0Jkilling 1\ngreen 1/3 …\n\x1b[1F\x1b[0Jgreen 2/3\n\x1b[1F\x1b[0J"
         );
-        reporter.finish(&mut ui);
+        reporter.clear(&mut ui);
         assert_eq!(err.take(), "", "the panel was already off the screen");
     }
 
