@@ -23,7 +23,8 @@
 //!
 //! * `VERSION` → the `release` field of the JSON line (empty when unset);
 //! * `SANDBOX_FAIL_PERCENT=N` → N of every 100 requests, spread evenly,
-//!   answer `SANDBOX_FAIL_STATUS` (default 500);
+//!   answer `SANDBOX_FAIL_STATUS` (502, 503 or 504; any other value or none
+//!   is 500);
 //! * `SANDBOX_LATENCY_MS=N` → every answer waits N ms first;
 //! * `SANDBOX_CRASH_AFTER=N` → the process exits (code 1) at request N+1,
 //!   which then gets no answer.
