@@ -96,6 +96,10 @@ pub struct DrainReport {
     pub draining: Vec<String>,
     /// Why the other tasks are not drained (per LB and server).
     pub blockers: Vec<Blocker>,
+    /// Tasks that no LB lists in the backend, every LB read: not drained,
+    /// as marathon-lb may not have caught up, unless the task was never
+    /// served (see `health::never_passed`).
+    pub absent: Vec<String>,
     /// The fewest UP servers of the backend on any LB (0 when unreadable).
     pub min_up: u32,
     /// LBs that could not be read, with the reason.
@@ -135,6 +139,7 @@ pub fn drain_report(
         let names = task_server_names(task, host_ips);
         let mut out_everywhere = true;
         let mut quiet_everywhere = true;
+        let mut absent_everywhere = !samples.is_empty();
         for sample in samples {
             let first_addr = addrs.first().cloned().unwrap_or_default();
             let blocker = |status: String, sessions: u64, addr: String| Blocker {
@@ -146,6 +151,7 @@ pub fn drain_report(
             };
             let Ok(rows) = &sample.rows else {
                 out_everywhere = false;
+                absent_everywhere = false;
                 report
                     .blockers
                     .push(blocker("LB unreachable".into(), 0, first_addr));
@@ -154,6 +160,7 @@ pub fn drain_report(
             let server = stats::servers(rows, backend).find(|r| row_is_task(r, &addrs, &names));
             match server {
                 Some(row) if row.is_maint() => {
+                    absent_everywhere = false;
                     if row.has_sessions() {
                         quiet_everywhere = false;
                         let addr = row.addr.clone().unwrap_or(first_addr);
@@ -166,6 +173,7 @@ pub fn drain_report(
                 }
                 Some(row) => {
                     out_everywhere = false;
+                    absent_everywhere = false;
                     let addr = row.addr.clone().unwrap_or(first_addr);
                     report
                         .blockers
@@ -180,6 +188,9 @@ pub fn drain_report(
                     ));
                 }
             }
+        }
+        if absent_everywhere {
+            report.absent.push(task.id.clone());
         }
         match (out_everywhere, quiet_everywhere) {
             (true, true) => report.drained.push(task.id.clone()),
@@ -311,5 +322,6 @@ mod tests {
             &ips,
         );
         assert!(report.drained.is_empty(), "absent is not drained");
+        assert_eq!(report.absent, ["b1"], "but it is reported absent");
     }
 }

@@ -169,7 +169,7 @@ impl LiveIo {
             Action::Kill { tasks, .. } => {
                 done(self.marathon.kill_tasks(tasks, true, false).map(drop))
             }
-            Action::Delete { app } => done(self.marathon.delete_app(app, false).map(drop)),
+            Action::Delete { app, force } => done(self.marathon.delete_app(app, *force).map(drop)),
             Action::RunHook { old, tasks, new } => match &self.pre_kill_hook {
                 Some(hook) => self.run_hook(hook, old, tasks, new),
                 None => Input::Done,

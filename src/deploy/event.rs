@@ -92,6 +92,8 @@ pub enum DeployEvent {
     Deleted {
         /// The app.
         app: String,
+        /// Whether the delete cancelled the app's deployment in progress.
+        cancelled_deployment: bool,
     },
     /// A request failed and will be retried.
     Retrying {
@@ -261,7 +263,14 @@ impl DeployEvent {
                 tasks.len(),
                 tasks.join(", ")
             ),
-            Self::Deleted { app } => format!("deleted {app}"),
+            Self::Deleted {
+                app,
+                cancelled_deployment: false,
+            } => format!("deleted {app}"),
+            Self::Deleted {
+                app,
+                cancelled_deployment: true,
+            } => format!("deleted {app}, cancelling its unfinished deployment"),
             Self::Retrying { what, error } => format!("{what} failed, retrying: {error}"),
             Self::OldHaproxy {
                 lbs,
@@ -365,6 +374,7 @@ mod tests {
         );
         let deleted = DeployEvent::Deleted {
             app: "/web-blue".into(),
+            cancelled_deployment: false,
         };
         assert_eq!(deleted.panel_lines(), None, "other events are lines");
     }

@@ -192,6 +192,8 @@ pub enum Action {
     Delete {
         /// The app.
         app: String,
+        /// `?force=true`: cancel the app's deployment in progress.
+        force: bool,
     },
     /// Run `--pre-kill-hook` (→ [`Input::Done`] or [`Input::HookFailed`]).
     RunHook {
@@ -686,6 +688,9 @@ impl Machine {
             goal.shrinker.as_deref().and_then(|id| self.app(id)),
         ) && !self.lb_calls_new(grower, shrinker)
             && grower.instances >= goal.want_grower
+            && self
+                .lb_view(grower, shrinker)
+                .is_some_and(|view| view.draining > 0)
         {
             actions.push(Action::Notify(DeployEvent::Swap {
                 grower: grower.id.clone(),
@@ -847,6 +852,17 @@ impl Machine {
         );
         report.drained = ready;
         actions.extend(note);
+        if app.id != grower.id {
+            // A shrinking task that never passed a health check was never a
+            // server of any worker (marathon-lb lists a task once it is
+            // alive): nothing can still send to it, whatever the proof.
+            let never_served = report.absent.iter().filter(|id| {
+                app.tasks
+                    .iter()
+                    .any(|t| &t.id == *id && health::never_passed(app, t))
+            });
+            report.drained.extend(never_served.cloned());
+        }
         report
     }
 
@@ -975,15 +991,20 @@ impl Machine {
     /// it cannot merge them it keeps its last configuration, which has not
     /// drained the shrinking app either: then the drain wait's bound decides.
     fn lb_calls_new(&self, grower: &App, shrinker: &App) -> bool {
+        self.lb_view(grower, shrinker)
+            .is_none_or(|view| view.new == grower.id)
+    }
+
+    /// marathon-lb's merge of the two apps in the order Marathon lists
+    /// them, or None when it cannot merge them.
+    fn lb_view(&self, grower: &App, shrinker: &App) -> Option<merge::MergeView> {
         let position = |app: &App| self.snapshot.apps.iter().position(|a| a.id == app.id);
         let (earlier, later) = if position(shrinker) < position(grower) {
             (shrinker, grower)
         } else {
             (grower, shrinker)
         };
-        merge::merge_view(earlier, later)
-            .ok()
-            .is_none_or(|view| view.new == grower.id)
+        merge::merge_view(earlier, later).ok()
     }
 
     fn counts(&self, app: &App) -> AppCounts {
@@ -1078,8 +1099,14 @@ impl Machine {
             lb_key,
         ];
         let stalled = self.stalled(now, key);
+        // The shrinking app's own deployment holds the deploy back, except
+        // once the growing app is at its size and the shrinking one is to go:
+        // then all that is left is its delete, which overrides that
+        // deployment (a rollback of a release whose tasks never got healthy
+        // would otherwise wait for a deployment that never ends).
+        let shrinker_goes = goal.delete_shrinker && grower.instances >= goal.want_grower;
         let busy = !grower.deployments.is_empty()
-            || shrinker.as_ref().is_some_and(|s| !s.deployments.is_empty());
+            || (!shrinker_goes && shrinker.as_ref().is_some_and(|s| !s.deployments.is_empty()));
         let phase = if busy {
             "waiting for Marathon's deployment"
         } else if healthy < grower.instances {
@@ -1526,8 +1553,12 @@ impl Machine {
             return Vec::new();
         };
         goal.delete_shrinker = false;
-        let mut actions = vec![Action::Notify(DeployEvent::Deleted { app: app.clone() })];
-        actions.extend(self.request(Pending::Delete, Action::Delete { app }));
+        let force = self.app(&app).is_some_and(|a| !a.deployments.is_empty());
+        let mut actions = vec![Action::Notify(DeployEvent::Deleted {
+            app: app.clone(),
+            cancelled_deployment: force,
+        })];
+        actions.extend(self.request(Pending::Delete, Action::Delete { app, force }));
         actions
     }
 

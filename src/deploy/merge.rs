@@ -109,7 +109,7 @@ mod tests {
     /// The ports of the servers marathon-lb's config disables when
     /// Marathon lists `earlier` then `later`, by the byte-exact renderer.
     fn rendered_drain(earlier: &App, later: &App) -> Vec<u32> {
-        crate::deploy::rendered::servers(&[earlier, later])
+        crate::deploy::rendered::servers(&[earlier, later], false)
             .into_iter()
             .filter(|s| s.disabled)
             .map(|s| s.addr.rsplit(':').next().unwrap().parse().unwrap())

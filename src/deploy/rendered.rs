@@ -23,12 +23,14 @@ pub(crate) struct Server {
     pub disabled: bool,
 }
 
-/// The servers marathon-lb renders for `apps`, listed in this order.
-pub(crate) fn servers(apps: &[&App]) -> Vec<Server> {
+/// The servers marathon-lb renders for `apps`, listed in this order; with
+/// `health_check`, as `--health-check` leaves out tasks not alive.
+pub(crate) fn servers(apps: &[&App], health_check: bool) -> Vec<Server> {
     let body = json!({ "apps": apps });
     let apps = Apps::from_value(&body).expect("the model's apps parse as Marathon's");
     let options = RenderOptions {
         groups: vec!["external".into()],
+        health_check,
         ..RenderOptions::default()
     };
     let hosts = BTreeMap::from([("agent1".to_string(), Ipv4Addr::new(10, 0, 0, 1))]);

@@ -88,6 +88,18 @@ pub fn task_healthy(app: &App, task: &Task) -> bool {
     task_health(app, task) == TaskHealth::Healthy
 }
 
+/// Whether a task of an app with health checks never passed one: no result
+/// has an `alive` or a `lastSuccess`. marathon-lb with `--health-check` (as
+/// the DC/OS package runs it) lists a task only once a result is alive, so
+/// such a task was never a server in any of its configs.
+pub fn never_passed(app: &App, task: &Task) -> bool {
+    !app.health_checks.is_empty()
+        && task
+            .health_check_results
+            .iter()
+            .all(|r| !r.alive && r.last_success.is_none() && r.first_success.is_none())
+}
+
 /// Healthy tasks of an app.
 pub fn healthy_count(app: &App) -> u32 {
     app.tasks.iter().filter(|t| task_healthy(app, t)).count() as u32
@@ -175,6 +187,31 @@ mod tests {
 
     fn task(results: serde_json::Value) -> serde_json::Value {
         json!({"id": "t", "state": "TASK_RUNNING", "healthCheckResults": results})
+    }
+
+    #[test]
+    fn never_passed_means_no_result_was_ever_alive() {
+        let checked = |results| {
+            app(json!({
+                "id": "/a", "instances": 1,
+                "healthChecks": [{"protocol": "HTTP"}],
+                "tasks": [task(results)]
+            }))
+        };
+        let fresh = checked(json!([]));
+        assert!(never_passed(&fresh, &fresh.tasks[0]));
+        let failing = checked(json!([{"alive": false, "lastFailureCause": "HTTP 503"}]));
+        assert!(never_passed(&failing, &failing.tasks[0]));
+        let once_healthy =
+            checked(json!([{"alive": false, "lastSuccess": "2024-01-01T00:00:00Z"}]));
+        assert!(!never_passed(&once_healthy, &once_healthy.tasks[0]));
+        let alive = checked(json!([{"alive": true}]));
+        assert!(!never_passed(&alive, &alive.tasks[0]));
+        let unchecked_app = app(json!({"id": "/a", "tasks": [task(json!([]))]}));
+        assert!(
+            !never_passed(&unchecked_app, &unchecked_app.tasks[0]),
+            "without health checks marathon-lb lists a task at once"
+        );
     }
 
     #[test]

@@ -111,7 +111,7 @@ fn marathon_500s_and_409s_in_the_middle_are_retried() {
 
 #[test]
 #[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
-fn an_app_that_never_gets_healthy_stops_the_deploy_and_leaves_the_old_app() {
+fn an_app_that_never_gets_healthy_stops_the_deploy_and_rollback_removes_it() {
     let h = Harness::new(1);
     let v1 = h.app_file("v1", 2, json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
@@ -124,8 +124,17 @@ fn an_app_that_never_gets_healthy_stops_the_deploy_and_leaves_the_old_app() {
         "{stderr}"
     );
     assert!(h.apps().contains(&("/web-blue".to_string(), 2)));
+    // Marathon's deployment of the bad app never ends; the rollback must
+    // not wait for it.
+    let (code, stderr) = h.run(&["rollback", &h.group, "-w", "4"], LIMIT);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("deleted /web-green, cancelling its unfinished deployment"),
+        "{stderr}"
+    );
+    assert_eq!(h.apps(), owned(&[("/web-blue", 2)]));
     let counts = load.stop();
-    report("never healthy", &counts);
+    report("never healthy, then rolled back", &counts);
     assert_eq!(counts.failed, 0, "{counts:?}");
 }
 

@@ -140,6 +140,40 @@ fn a_new_app_that_never_gets_healthy_leaves_the_old_one_untouched() {
     insta::assert_snapshot!(run.transcript);
 }
 
+/// A release whose tasks never pass a health check: the deploy stops with
+/// Marathon's deployment of it still running (it never ends), and the
+/// rollback deletes it with `force=true` — its tasks were never servers of
+/// marathon-lb — while the old app keeps its full count throughout.
+#[test]
+fn a_rollback_removes_a_release_that_never_got_healthy_by_overriding_its_deployment() {
+    let mut world = World::new();
+    world.health_check_lb = true;
+    world.running("blue", 10000, 3, 0);
+    world.broken = vec!["/web-green".into()];
+    let mut m = Machine::new(config(Mode::Deploy(user_app())));
+    let deploy = run(&mut m, &mut world, never);
+    assert!(matches!(stopped(&deploy).0, StopReason::Unhealthy));
+    assert!(
+        group_line(&world.apps).contains("/web-green 0/1 healthy deploying"),
+        "{}",
+        group_line(&world.apps)
+    );
+    let rollback = run_to_done(config(Mode::CompletePrevious), &mut world);
+    assert_eq!(app_ids(&world), [("/web-blue".to_string(), 3)]);
+    assert!(
+        rollback
+            .transcript
+            .contains(r#"< Delete { app: "/web-green", force: true }"#),
+        "{}",
+        rollback.transcript
+    );
+    assert!(
+        !rollback.transcript.contains("< Scale"),
+        "blue was never scaled"
+    );
+    insta::assert_snapshot!(rollback.transcript);
+}
+
 #[test]
 fn undrained_tasks_are_never_killed_and_the_stop_names_lb_server_and_sessions() {
     let mut world = World::new();

@@ -42,6 +42,9 @@ pub(super) struct World {
     pub(super) lb_config: String,
     /// The stats page stops answering after the profiles were read.
     pub(super) stats_page_down: bool,
+    /// marathon-lb runs with `--health-check` (as the DC/OS package does):
+    /// tasks without an alive result are no servers.
+    pub(super) health_check_lb: bool,
     /// Another deployer creates this app (with its own labels) just before
     /// ours, whose create then meets Marathon's 409.
     pub(super) rival: Option<Value>,
@@ -69,6 +72,7 @@ impl World {
             worker: None,
             lb_config: String::new(),
             stats_page_down: false,
+            health_check_lb: false,
             rival: None,
         }
     }
@@ -149,6 +153,14 @@ impl World {
         }
     }
 
+    /// Marathon's lock: an app with a deployment in progress takes no
+    /// other change without `force`.
+    fn locked(&self, id: &str) -> bool {
+        self.apps
+            .iter()
+            .any(|a| a.id == id && !a.deployments.is_empty())
+    }
+
     pub(super) fn fault(&mut self, kind: &'static str) -> Option<Failure> {
         let n = self.seen.entry(kind).or_default();
         *n += 1;
@@ -170,7 +182,10 @@ impl World {
             .map(|t| (format!("10.0.0.1:{}", t.ports[0]), t.id.clone()))
             .collect();
         let mut rows = Vec::new();
-        for server in crate::deploy::rendered::servers(&self.apps.iter().collect::<Vec<_>>()) {
+        for server in crate::deploy::rendered::servers(
+            &self.apps.iter().collect::<Vec<_>>(),
+            self.health_check_lb,
+        ) {
             let scur = match task_at.get(&server.addr).filter(|_| server.disabled) {
                 Some(task) => {
                     let left = self.sessions.entry(task.clone()).or_default();
@@ -294,6 +309,16 @@ impl World {
                 self.set_instances(json["id"].as_str().unwrap(), n);
                 Input::Done
             }
+            Action::Scale { app, .. }
+            | Action::Kill { app, .. }
+            | Action::Delete { app, force: false }
+                if self.locked(app) =>
+            {
+                Input::Failed(Failure {
+                    kind: FailureKind::Status(409),
+                    message: "App is locked by one or more deployments.".into(),
+                })
+            }
             Action::Scale { app, instances } => {
                 self.set_instances(app, *instances);
                 Input::Done
@@ -307,7 +332,7 @@ impl World {
                 a.deployments = vec![DeploymentRef { id: "d2".into() }];
                 Input::Done
             }
-            Action::Delete { app } => {
+            Action::Delete { app, .. } => {
                 self.apps.retain(|a| &a.id != app);
                 Input::Done
             }
