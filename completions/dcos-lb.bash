@@ -181,11 +181,26 @@ _dcos__lb() {
             dcos__lb__subcmd__help__subcmd__deployment,watch)
                 cmd="dcos__lb__subcmd__help__subcmd__deployment__subcmd__watch"
                 ;;
+            dcos__lb__subcmd__help__subcmd__sandbox,demo)
+                cmd="dcos__lb__subcmd__help__subcmd__sandbox__subcmd__demo"
+                ;;
             dcos__lb__subcmd__help__subcmd__task,kill)
                 cmd="dcos__lb__subcmd__help__subcmd__task__subcmd__kill"
                 ;;
             dcos__lb__subcmd__help__subcmd__task,list)
                 cmd="dcos__lb__subcmd__help__subcmd__task__subcmd__list"
+                ;;
+            dcos__lb__subcmd__sandbox,demo)
+                cmd="dcos__lb__subcmd__sandbox__subcmd__demo"
+                ;;
+            dcos__lb__subcmd__sandbox,help)
+                cmd="dcos__lb__subcmd__sandbox__subcmd__help"
+                ;;
+            dcos__lb__subcmd__sandbox__subcmd__help,demo)
+                cmd="dcos__lb__subcmd__sandbox__subcmd__help__subcmd__demo"
+                ;;
+            dcos__lb__subcmd__sandbox__subcmd__help,help)
+                cmd="dcos__lb__subcmd__sandbox__subcmd__help__subcmd__help"
                 ;;
             dcos__lb__subcmd__task,help)
                 cmd="dcos__lb__subcmd__task__subcmd__help"
@@ -1402,8 +1417,22 @@ _dcos__lb() {
             return 0
             ;;
         dcos__subcmd__lb__subcmd__help__subcmd__sandbox)
-            opts=""
+            opts="demo"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcos__subcmd__lb__subcmd__help__subcmd__sandbox__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1920,7 +1949,7 @@ _dcos__lb() {
             return 0
             ;;
         dcos__subcmd__lb__subcmd__sandbox)
-            opts="-m -v -q -h -V --lbs --ready-file --print-env --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
+            opts="-m -v -q -h -V --lbs --ready-file --print-env --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1970,6 +1999,106 @@ _dcos__lb() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcos__subcmd__lb__subcmd__sandbox__subcmd__demo)
+            opts="-m -v -q -h -V --port --json --jq --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --marathon)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-credentials)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dcos-auth-credentials)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcos__subcmd__lb__subcmd__sandbox__subcmd__help)
+            opts="demo help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcos__subcmd__lb__subcmd__sandbox__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        dcos__subcmd__lb__subcmd__sandbox__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -524,24 +524,46 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_s
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from help" -f -a "list" -d 'List deployments (touching one app): APP POD ACTION PROGRESS ID'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from help" -f -a "watch" -d 'Wait until a deployment is finished (bounded by --timeout, default 600 s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l lbs -d 'How many marathon-lb instances (each a real HAProxy)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l ready-file -d 'Write the `export` lines to FILE once the sandbox is ready (for scripts and CI); removed on Ctrl-C' -r -F
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l timeout -d 'Request timeout in seconds' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l lbs -d 'How many marathon-lb instances (each a real HAProxy)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l ready-file -d 'Write the `export` lines to FILE once the sandbox is ready (for scripts and CI); removed on Ctrl-C' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
 always\t'Always color'
 never\t'Never color'"
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l print-env -d 'Print only the `export` lines on stdout once ready'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -l insecure -d 'Do not verify TLS certificates'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -s q -l quiet -d 'Only errors on stderr'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l print-env -d 'Print only the `export` lines on stdout once ready'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -f -a "demo" -d 'Deploy v1 of examples/web.json, then under live traffic a blue/green deploy, a split and its promotion, and a bad release rolled back; exits 0 only if no request failed'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from demo" -l port -d 'The service port HAProxy serves the example on (examples/web.json\'s 10080); the blue/green alternate is the next one' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from demo" -l jq -d 'Filter the JSON output with a jq program (implies --json), as gh does' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from demo" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from demo" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from demo" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from demo" -l ca-file -d 'CA bundle (PEM) to verify the cluster\'s TLS certificate' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from demo" -l timeout -d 'Request timeout in seconds' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from demo" -l auth-credentials -d 'HTTP basic credentials for a bare Marathon, as marathon-lb\'s flag' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from demo" -l dcos-auth-credentials -d 'Service-account credential file (marathon-lb\'s format); also DCOS_SERVICE_ACCOUNT_CREDENTIAL' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from demo" -l color -d 'When to color output' -r -f -a "auto\t'Color when the stream is a terminal and NO_COLOR is unset'
+always\t'Always color'
+never\t'Never color'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from demo" -l json -d 'Print JSON instead of a table'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from demo" -l insecure -d 'Do not verify TLS certificates'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from demo" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from demo" -s q -l quiet -d 'Only errors on stderr'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from demo" -s V -l version -d 'Print version'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "demo" -d 'Deploy v1 of examples/web.json, then under live traffic a blue/green deploy, a split and its promotion, and a bad release rolled back; exits 0 only if no request failed'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l write -d 'Write every completion script and the man page into DIR instead' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand completions" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
@@ -597,3 +619,4 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_su
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from task" -f -a "kill" -d 'Kill tasks; with --scale the app shrinks by as many instances'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from deployment" -f -a "list" -d 'List deployments (touching one app): APP POD ACTION PROGRESS ID'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from deployment" -f -a "watch" -d 'Wait until a deployment is finished (bounded by --timeout, default 600 s)'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand help; and __fish_seen_subcommand_from sandbox" -f -a "demo" -d 'Deploy v1 of examples/web.json, then under live traffic a blue/green deploy, a split and its promotion, and a bad release rolled back; exits 0 only if no request failed'

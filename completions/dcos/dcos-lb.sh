@@ -839,11 +839,9 @@ _dcos_lb_deployment_watch() {
 _dcos_lb_sandbox() {
     local i="" command=""
 
-    while [ "$c" -lt "$cword" ]; do
-        if ! __dcos_default_command_parse; then
-            return
-        fi
-    done
+    if ! __dcos_default_command_parse; then
+        return
+    fi
 
     local flags=(
         "--auth-credentials="
@@ -857,6 +855,49 @@ _dcos_lb_sandbox() {
         "--print-env"
         "--quiet"
         "--ready-file="
+        "--timeout="
+        "--token="
+        "--url="
+        "--verbose"
+        "--version"
+    )
+    local commands=(
+        "demo"
+    )
+
+    if [ -z "$command" ]; then
+        case "$cur" in
+            --*=*) ;;
+            --*) __dcos_handle_compreply "${flags[@]}" ;;
+            *) __dcos_handle_compreply "${commands[@]}" ;;
+        esac
+        return
+    fi
+
+    __dcos_handle_subcommand
+}
+
+_dcos_lb_sandbox_demo() {
+    local i="" command=""
+
+    while [ "$c" -lt "$cword" ]; do
+        if ! __dcos_default_command_parse; then
+            return
+        fi
+    done
+
+    local flags=(
+        "--auth-credentials="
+        "--ca-file="
+        "--color="
+        "--dcos-auth-credentials="
+        "--help"
+        "--insecure"
+        "--jq="
+        "--json"
+        "--marathon="
+        "--port="
+        "--quiet"
         "--timeout="
         "--token="
         "--url="

@@ -34,6 +34,9 @@ pub struct Counts {
     pub retried: u64,
     /// Answers per app id.
     pub by_app: BTreeMap<String, u64>,
+    /// Answers per release (the task's `release` field, from `VERSION`),
+    /// for answers that name one.
+    pub by_release: BTreeMap<String, u64>,
     /// The first few failures.
     pub errors: Vec<String>,
     /// Connections opened (one per request on the clients without
@@ -52,8 +55,19 @@ impl Counts {
         for (k, v) in other.by_app {
             *self.by_app.entry(k).or_default() += v;
         }
+        for (k, v) in other.by_release {
+            *self.by_release.entry(k).or_default() += v;
+        }
         self.errors.extend(other.errors.into_iter().take(5));
     }
+}
+
+/// Who answered one request.
+struct Answer {
+    /// The app id.
+    app: String,
+    /// The release, when the task names one.
+    release: Option<String>,
 }
 
 /// Running load.
@@ -74,7 +88,7 @@ fn request(
     stream: &mut TcpStream,
     keep_alive: bool,
     reused: bool,
-) -> Result<(u16, String, bool), Failure> {
+) -> Result<(u16, Answer, bool), Failure> {
     let connection = if keep_alive { "keep-alive" } else { "close" };
     let req = format!("GET / HTTP/1.1\r\nHost: load\r\nConnection: {connection}\r\n\r\n");
     let other = |e: std::io::Error| Failure::Other(e.to_string());
@@ -116,16 +130,19 @@ fn request(
     let mut body = vec![0; length];
     reader.read_exact(&mut body).map_err(other)?;
     let text = String::from_utf8_lossy(&body).to_string();
-    let app = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| {
-            v.get("app")
-                .or_else(|| v.get("appId"))
-                .and_then(|a| a.as_str())
-                .map(str::to_string)
-        })
-        .unwrap_or(text.chars().take(40).collect());
-    Ok((status, app, close))
+    let json = serde_json::from_str::<serde_json::Value>(&text).ok();
+    let field = |names: &[&str]| {
+        let json = json.as_ref()?;
+        names
+            .iter()
+            .find_map(|n| json.get(*n).and_then(|a| a.as_str()))
+            .map(str::to_string)
+    };
+    let answer = Answer {
+        app: field(&["app", "appId"]).unwrap_or(text.chars().take(40).collect()),
+        release: field(&["release"]).filter(|r| !r.is_empty()),
+    };
+    Ok((status, answer, close))
 }
 
 fn client(
@@ -162,12 +179,12 @@ fn client(
             };
             let mut stream = stream;
             match request(&mut stream, keep_alive, reused) {
-                Ok((status, app, close)) => {
+                Ok((status, answer, close)) => {
                     used = if reused { used + 1 } else { 1 };
                     if keep_alive && !close && used < REQUESTS_PER_CONNECTION {
                         conn = Some(stream);
                     }
-                    break Ok((status, app));
+                    break Ok((status, answer));
                 }
                 Err(Failure::IdleClose) if attempt == 0 => {
                     attempt += 1;
@@ -178,9 +195,12 @@ fn client(
             }
         };
         match result {
-            Ok((status, app)) if (200..300).contains(&status) => {
+            Ok((status, answer)) if (200..300).contains(&status) => {
                 counts.ok += 1;
-                *counts.by_app.entry(app).or_default() += 1;
+                *counts.by_app.entry(answer.app).or_default() += 1;
+                if let Some(release) = answer.release {
+                    *counts.by_release.entry(release).or_default() += 1;
+                }
             }
             Ok((status, _)) => {
                 counts.failed += 1;

@@ -257,3 +257,137 @@ fn the_sandbox_serves_a_deploy_through_its_haproxy_and_leaves_nothing_behind() {
         "the ready file outlived the sandbox"
     );
 }
+
+/// Every process below `pid` now (children, their children, …).
+fn descendants(pid: u32) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut parents = vec![pid.to_string()];
+    while let Some(parent) = parents.pop() {
+        for line in children_of(parent.parse().expect("a pid")) {
+            let mut words = line.split_whitespace();
+            let child = words.next().unwrap_or_default().to_string();
+            parents.push(child.clone());
+            found.push((child, line));
+        }
+    }
+    found
+}
+
+/// The demo's own bound: its bad release waits out a 30 s `--max-wait`
+/// twice over at most (grace, then replaced tasks), and each other step
+/// is a deploy of three tasks that start in well under a second; this
+/// leaves ten times the measured minute for a loaded 2-core machine.
+const DEMO_WITHIN: Duration = Duration::from_secs(600);
+
+#[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
+fn the_demo_runs_every_step_under_load_with_no_failed_request_and_leaves_nothing() {
+    let home = TestHome::new();
+    let path = format!(
+        "{}:/usr/bin:/bin",
+        component::haproxy().parent().expect("a folder").display()
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dcos-lb"))
+        .args(["sandbox", "demo", "--port", "10741", "--json"])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start dcos-lb sandbox demo");
+    let pid = child.id();
+    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+    let read = |pipe: Option<std::process::ChildStdout>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut pipe.expect("piped"), &mut text).ok();
+            text
+        })
+    };
+    let stdout = read(stdout);
+    let stderr = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stderr.expect("piped"), &mut text).ok();
+        text
+    });
+    let started = Instant::now();
+    let mut seen = BTreeMap::new();
+    let code = loop {
+        for (pid, line) in descendants(pid) {
+            seen.entry(pid).or_insert(line);
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status.code();
+        }
+        if started.elapsed() > DEMO_WITHIN {
+            child.kill().ok();
+            panic!("the demo did not finish within {DEMO_WITHIN:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let steps: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout).expect("--json prints the steps");
+    let names: Vec<&str> = steps.iter().filter_map(|s| s["step"].as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "deploy v1",
+            "blue/green to v2",
+            "split 2 → v3",
+            "promote v3",
+            "bad release v4",
+            "rollback to v3"
+        ],
+        "{stdout}"
+    );
+    for step in &steps {
+        assert_eq!(step["ok"], true, "{step}\n{stderr}");
+        assert_eq!(step["exit"], step["want"], "{step}");
+        assert_eq!(step["failed"], 0, "{step}");
+    }
+    let served: u64 = steps.iter().filter_map(|s| s["served"].as_u64()).sum();
+    assert!(
+        served >= 1000,
+        "only {served} requests ran during the demo: {stdout}"
+    );
+    let releases = |n: usize| {
+        steps[n]["releases"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert!(
+        releases(1).contains_key("v1") && releases(1).contains_key("v2"),
+        "the blue/green step served both releases: {}",
+        steps[1]
+    );
+    assert_eq!(
+        steps[4]["exit"], 10,
+        "the bad release stops with zdd.py's timeout code"
+    );
+    assert!(
+        !releases(4).contains_key("v4") && !releases(5).contains_key("v4"),
+        "no request reached the release that never got healthy: {stdout}"
+    );
+    assert!(
+        releases(5).keys().all(|r| r == "v3"),
+        "after the rollback only v3 serves: {}",
+        steps[5]
+    );
+    assert!(
+        seen.values().any(|l| l.contains("sandbox-task"))
+            && seen.values().any(|l| l.contains("haproxy")),
+        "{seen:?}"
+    );
+    let left: Vec<&String> = seen
+        .iter()
+        .filter(|(p, _)| alive(p))
+        .map(|(_, l)| l)
+        .collect();
+    assert!(left.is_empty(), "processes left after the demo: {left:?}");
+}

@@ -20,6 +20,8 @@ use crate::render::validate::haproxy_binary;
 use crate::sandbox::lb::LbStandin;
 use crate::sandbox::marathon::{MarathonSim, SimConfig};
 
+mod demo;
+
 const AFTER_HELP: &str = "\
 Examples:
   dcos lb sandbox                          one Marathon, one marathon-lb; Ctrl-C stops both
@@ -31,8 +33,11 @@ The sandbox never changes the dcos CLI's attached cluster: the printed
 
 /// `dcos lb sandbox` flags.
 #[derive(Debug, Args)]
-#[command(after_help = AFTER_HELP)]
+#[command(after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
 pub struct SandboxArgs {
+    /// A guided run instead of the foreground sandbox.
+    #[command(subcommand)]
+    pub run: Option<SandboxRun>,
     /// How many marathon-lb instances (each a real HAProxy).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=8))]
     pub lbs: u32,
@@ -45,7 +50,17 @@ pub struct SandboxArgs {
     pub print_env: bool,
 }
 
-/// Runs the sandbox until Ctrl-C.
+/// Guided runs of the sandbox.
+#[derive(Debug, clap::Subcommand)]
+pub enum SandboxRun {
+    /// Deploy v1 of examples/web.json, then under live traffic a blue/green
+    /// deploy, a split and its promotion, and a bad release rolled back;
+    /// exits 0 only if no request failed.
+    #[command(after_help = demo::AFTER_HELP)]
+    Demo(demo::DemoArgs),
+}
+
+/// Runs the sandbox until Ctrl-C, or the demo.
 pub fn cmd_sandbox(ui: &mut Ui, _ctx: &Context, args: &SandboxArgs) -> anyhow::Result<ExitCode> {
     let haproxy = haproxy_binary().ok_or_else(|| {
         CliError::new(
@@ -54,6 +69,9 @@ pub fn cmd_sandbox(ui: &mut Ui, _ctx: &Context, args: &SandboxArgs) -> anyhow::R
         )
         .hint("apt-get install -y haproxy (Debian, Ubuntu), then run it again")
     })?;
+    if let Some(SandboxRun::Demo(demo)) = &args.run {
+        return demo::run(ui, &haproxy, demo);
+    }
     let (stop, stopped) = mpsc::channel();
     ctrlc::set_handler(move || {
         let _ = stop.send(());
@@ -89,7 +107,7 @@ pub fn cmd_sandbox(ui: &mut Ui, _ctx: &Context, args: &SandboxArgs) -> anyhow::R
 }
 
 /// A token for this sandbox only: it names the moment and the process.
-fn sandbox_token() -> String {
+pub(super) fn sandbox_token() -> String {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
@@ -97,7 +115,7 @@ fn sandbox_token() -> String {
 }
 
 /// The `export` lines that point `dcos lb` at the sandbox.
-fn exports(dcos_url: &str, token: &str, lbs: &[LbStandin]) -> String {
+pub(super) fn exports(dcos_url: &str, token: &str, lbs: &[LbStandin]) -> String {
     let lb_urls: Vec<String> = lbs.iter().map(LbStandin::url).collect();
     format!(
         "export DCOS_URL={dcos_url}\nexport DCOS_ACS_TOKEN={token}\nexport DCOS_LB_MARATHON_LB_URL={}\n",
