@@ -53,6 +53,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::render::{self, Apps, NoResolver, RenderOptions, Templates};
+use crate::sandbox::folder::Folder;
 
 /// How long one reload may take before the stand-in signals again: the
 /// master re-executes and parses a config of a few dozen lines, which takes
@@ -166,13 +167,26 @@ fn save_server_state(dir: &Path) {
 }
 
 /// Takes a signal file that `signalmlb.lua` left, if there is one.
+/// The address of a `cannot bind socket` alert HAProxy logged after the
+/// first `seen` bytes of its log, which then moves past it.
+fn bind_failure(dir: &Path, seen: &mut usize) -> Option<String> {
+    let text = fs_err::read_to_string(dir.join("haproxy.log")).ok()?;
+    let new = text.get(*seen..)?;
+    *seen = text.len();
+    let line = new
+        .lines()
+        .rev()
+        .find(|l| l.contains("cannot bind socket"))?;
+    Some(line.rsplit_once('[')?.1.trim_end_matches(']').to_string())
+}
+
 fn take_signal(dir: &Path, name: &str) -> bool {
     std::fs::remove_file(dir.join(format!("signal-{name}"))).is_ok()
 }
 
 /// One running stand-in.
 pub struct LbStandin {
-    dir: tempfile::TempDir,
+    dir: Folder,
     stats_port: u16,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<Child>>,
@@ -191,22 +205,34 @@ impl LbStandin {
     /// it in marathon-lb's `HAPROXY_HEAD` (None: HAProxy's default, one
     /// thread per CPU, as marathon-lb's own head).
     pub fn start_with_threads(haproxy: &Path, marathon: &str, threads: Option<u32>) -> Self {
-        Self::launch(haproxy, marathon, threads, None)
+        Self::launch(haproxy, marathon, threads, None, None)
     }
 
     /// [`Self::start`] against a Marathon that wants `token` (as
     /// marathon-lb reads a DC/OS Marathon with its service account's).
     pub fn start_with_token(haproxy: &Path, marathon: &str, token: &str) -> Self {
-        Self::launch(haproxy, marathon, None, Some(token))
+        Self::launch(haproxy, marathon, None, Some(token), None)
     }
 
-    fn launch(haproxy: &Path, marathon: &str, threads: Option<u32>, token: Option<&str>) -> Self {
-        let dir = tempfile::tempdir().unwrap();
+    /// [`Self::start_with_token`], keeping HAProxy's config, log and
+    /// server state in `dir` (`dcos lb sandbox --state-dir`).
+    pub fn start_kept(haproxy: &Path, marathon: &str, token: &str, dir: PathBuf) -> Self {
+        Self::launch(haproxy, marathon, None, Some(token), Some(dir))
+    }
+
+    fn launch(
+        haproxy: &Path,
+        marathon: &str,
+        threads: Option<u32>,
+        token: Option<&str>,
+        kept: Option<PathBuf>,
+    ) -> Self {
+        let dir = Folder::new(kept).unwrap();
         let stats_port = free_port();
         for (name, text) in LUA {
             fs_err::write(dir.path().join(name), text).unwrap();
         }
-        fs_err::create_dir(dir.path().join("state")).unwrap();
+        fs_err::create_dir_all(dir.path().join("state")).unwrap();
         let templates = Templates::new(&BTreeMap::new(), &BTreeMap::new());
         let options = RenderOptions {
             groups: vec!["external".into()],
@@ -268,6 +294,7 @@ impl LbStandin {
         let home = dir.path().to_path_buf();
         let thread = thread::spawn(move || {
             let mut current = first;
+            let mut log_seen = 0;
             while !stop2.load(Ordering::SeqCst) {
                 if !take_signal(&home, "hup") {
                     thread::sleep(Duration::from_millis(100));
@@ -294,6 +321,17 @@ impl LbStandin {
                     }
                     if loaded {
                         break;
+                    }
+                    if let Some(bind) = bind_failure(&home, &mut log_seen) {
+                        // marathon-lb's reload fails the same way; HAProxy
+                        // keeps serving the previous config meanwhile.
+                        eprintln!(
+                            "lb stand-in: HAProxy cannot bind {bind} for the new config, so it keeps the \
+                             previous one (marathon-lb fails this reload too): free that port, or give the \
+                             app another service port"
+                        );
+                        thread::sleep(RELOAD_CONFIRM);
+                        continue;
                     }
                     eprintln!(
                         "lb stand-in: HAProxy does not serve the config written {signals} signal(s) ago \

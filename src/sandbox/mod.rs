@@ -12,6 +12,7 @@
 //! The marathon-lb stand-in does use our render: that is what it stands in
 //! for, and the conformance suite proves the render against marathon-lb.
 
+pub mod folder;
 pub mod lb;
 pub mod load;
 pub mod marathon;

@@ -75,6 +75,8 @@ pub struct Ctx {
     /// Default `TASK_START_DELAY_MS` for task processes.
     pub task_start_delay: Duration,
     pub task_binary: PathBuf,
+    /// Run each app's own `cmd` or `args` ([`SimConfig::run_commands`]).
+    pub run_commands: bool,
     /// Directory of the health/pending-operations flag files read by task servers.
     pub flag_dir: PathBuf,
     pub events: EventBus,
@@ -179,6 +181,9 @@ pub struct Task {
     kill_deadline: Option<Instant>,
     seq: u64,
     child: Child,
+    /// The app's own command runs, not the built-in task server: the task
+    /// is TASK_RUNNING once started, as Mesos reports a command task.
+    own_command: bool,
     pub checks: Vec<HealthCheck>,
     pub health: Vec<Option<HealthResult>>,
     pub next_probe: Vec<Instant>,
@@ -595,7 +600,7 @@ impl State {
                 continue;
             }
             match task.state {
-                TaskState::Staging if process::accepts(task.listen_port) => {
+                TaskState::Staging if task.own_command || process::accepts(task.listen_port) => {
                     task.state = TaskState::Running;
                     task.started_at = Some(clock::now_millis());
                     task.running_since = Some(now);
@@ -603,7 +608,7 @@ impl State {
                     changed.push(task.id.clone());
                 }
                 TaskState::Killing if task.kill_deadline.is_some_and(|d| now >= d) => {
-                    task.child.kill().ok();
+                    process::kill(&mut task.child);
                 }
                 _ => {}
             }
@@ -810,7 +815,26 @@ impl State {
             "TASK_PENDING_FILE".to_owned(),
             ctx.pending_file(&id).display().to_string(),
         ));
-        let child = process::spawn(&ctx.task_binary, &env).expect("start a sandbox task");
+        let own = ctx.run_commands.then(|| own_command(&app.def)).flatten();
+        let child = match &own {
+            Some(command) => {
+                let sandbox = ctx.flag_dir.join("sandboxes").join(&id);
+                fs_err::create_dir_all(&sandbox).expect("a sandbox folder for the task");
+                env.push(("MESOS_SANDBOX".to_owned(), sandbox.display().to_string()));
+                // A command that cannot start is a task that fails, as on
+                // an agent: its sandbox's stderr says why.
+                process::spawn_own(command, &env, &sandbox).or_else(|e| {
+                    fs_err::write(sandbox.join("stderr"), format!("{e}\n")).ok();
+                    process::spawn_own(
+                        &process::OwnCommand::Exec(vec!["false".into()]),
+                        &env,
+                        &sandbox,
+                    )
+                })
+            }
+            None => process::spawn(&ctx.task_binary, &env),
+        }
+        .expect("start a sandbox task");
         let checks = app::health_checks(&app.def);
         self.launch_seq += 1;
         let task = Task {
@@ -829,6 +853,7 @@ impl State {
             kill_deadline: None,
             seq: self.launch_seq,
             child,
+            own_command: own.is_some(),
             health: vec![None; checks.len()],
             next_probe: Vec::new(),
             checks,
@@ -861,7 +886,7 @@ impl State {
     /// Kills every process at once (simulator shutdown).
     pub fn kill_all(&mut self) {
         for task in self.tasks.values_mut() {
-            task.child.kill().ok();
+            process::kill(&mut task.child);
             task.child.wait().ok();
         }
         self.tasks.clear();
@@ -1020,6 +1045,25 @@ fn step_json(plan: &Deployment) -> Value {
 }
 
 /// Marathon's task environment: ports, host, app and task ids, labels, and the app's `env`.
+/// The command an app runs itself: `cmd`, else `args`, for an app without
+/// a container (a container image is not run here; the built-in task
+/// server stands in for it).
+fn own_command(def: &Value) -> Option<process::OwnCommand> {
+    if def.get("container").is_some_and(|c| !c.is_null()) {
+        return None;
+    }
+    if let Some(cmd) = def.get("cmd").and_then(Value::as_str) {
+        return Some(process::OwnCommand::Shell(cmd.to_owned()));
+    }
+    let args: Vec<String> = def
+        .get("args")?
+        .as_array()?
+        .iter()
+        .filter_map(|a| a.as_str().map(str::to_owned))
+        .collect();
+    (!args.is_empty()).then_some(process::OwnCommand::Exec(args))
+}
+
 fn task_env(
     app_id: &str,
     app: &App,

@@ -4,9 +4,10 @@
 //!
 //! It serves Marathon both at the root (bare Marathon) and under
 //! `/service/marathon` (DC/OS Admin Router), plus the DC/OS login endpoints.
-//! Tasks are real local processes (`dcos-lb sandbox-task`) on their own
-//! ports; health checks really probe them; deployments take time and lock
-//! their app; `/v2/events` streams events live. Faults can be injected and
+//! Tasks are real local processes (`dcos-lb sandbox-task`, or with
+//! [`SimConfig::run_commands`] the app's own `cmd`), each in its own process
+//! group that a kill signals whole, on their own ports; health checks
+//! really probe them; deployments take time and lock their app; `/v2/events` streams events live. Faults can be injected and
 //! every request is logged for assertions. Dropping the simulator stops its
 //! threads and kills every task process.
 //!
@@ -24,8 +25,12 @@
 //! let puts: Vec<Recorded> = sim.write_requests();
 //! ```
 //!
-//! Known simplifications: the task process is always `dcos-lb sandbox-task` (`cmd`,
-//! `args` and containers are stored, not run); one deployment per app (a
+//! Known simplifications: the task process is `dcos-lb sandbox-task` unless
+//! [`SimConfig::run_commands`] is set; then `cmd` runs through `/bin/sh -c`
+//! (or `args` directly) in a per-task `MESOS_SANDBOX` holding its `stdout`
+//! and `stderr`, it is TASK_RUNNING as soon as it started (as Mesos reports a
+//! command task), and apps with a `container` still run the built-in server,
+//! as images are not run; one deployment per app (a
 //! `tasks/delete?scale=true` over several apps starts one each); events use
 //! the light plan format whatever `plan-format` says, and
 //! `event_stream_attached` is sent even when filtered out; `COMMAND` health
@@ -47,12 +52,14 @@ mod wire;
 pub use fault::{Fault, FaultKind};
 pub use process::TASK_SUBCOMMAND;
 
+use crate::sandbox::folder::Folder;
 use auth::Tokens;
 use engine::{Ctx, State};
 use events::EventBus;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
@@ -94,6 +101,14 @@ pub struct SimConfig {
     /// so deployments last long enough to observe; an app's own
     /// `env.TASK_START_DELAY_MS` wins.
     pub task_start_delay: Duration,
+    /// Run each app's own `cmd` (through `/bin/sh -c`) or `args` with
+    /// Marathon's task environment (`PORT0`…, `HOST`, `MARATHON_APP_ID`…,
+    /// `MESOS_SANDBOX`, and the caller's `PATH`) instead of the built-in task
+    /// server. Apps with a `container` keep the built-in server.
+    pub run_commands: bool,
+    /// Keep the task flag files and sandboxes (`MESOS_SANDBOX`, with each
+    /// task's stdout and stderr) here instead of in a temporary folder.
+    pub state_dir: Option<PathBuf>,
 }
 
 impl Default for SimConfig {
@@ -107,6 +122,8 @@ impl Default for SimConfig {
             forbidden_paths: Vec::new(),
             time_scale: 1.0,
             task_start_delay: Duration::ZERO,
+            run_commands: false,
+            state_dir: None,
         }
     }
 }
@@ -169,7 +186,7 @@ impl Shared {
 pub struct MarathonSim {
     shared: Arc<Shared>,
     threads: Vec<JoinHandle<()>>,
-    _flag_dir: tempfile::TempDir,
+    _flag_dir: Folder,
 }
 
 impl MarathonSim {
@@ -177,13 +194,15 @@ impl MarathonSim {
     pub fn start(config: SimConfig) -> Self {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
-        let flag_dir = tempfile::tempdir().expect("temporary directory for task flags");
+        let flag_dir =
+            Folder::new(config.state_dir.clone()).expect("a folder for task flags and sandboxes");
         let shared = Arc::new(Shared {
             addr,
             ctx: Ctx {
                 time_scale: config.time_scale,
                 task_start_delay: config.task_start_delay,
                 task_binary: process::task_program(),
+                run_commands: config.run_commands,
                 flag_dir: flag_dir.path().to_owned(),
                 events: EventBus::default(),
             },

@@ -40,15 +40,78 @@ pub fn free_port() -> u16 {
         .expect("bind 127.0.0.1:0")
 }
 
-/// Starts one task with exactly `env` (the parent environment is not inherited).
+/// Starts one task with exactly `env` (the parent environment is not
+/// inherited), in a process group of its own so that a kill reaches
+/// everything it started, as Mesos kills a task's whole cgroup.
 pub fn spawn(program: &Path, env: &[(String, String)]) -> io::Result<Child> {
-    Command::new(program)
-        .arg(TASK_SUBCOMMAND)
+    let mut command = Command::new(program);
+    command.arg(TASK_SUBCOMMAND);
+    start(command, env, None)
+}
+
+/// What an app asks Marathon to run, when it runs a command itself (no
+/// container): `cmd` through `/bin/sh -c`, or `args` executed directly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnCommand {
+    /// `cmd`.
+    Shell(String),
+    /// `args`.
+    Exec(Vec<String>),
+}
+
+/// Starts an app's own command in `sandbox` (its working directory, with
+/// its stdout and stderr there, as a Mesos sandbox holds them), with `env`
+/// plus the caller's `PATH`.
+pub fn spawn_own(
+    command: &OwnCommand,
+    env: &[(String, String)],
+    sandbox: &Path,
+) -> io::Result<Child> {
+    let program = match command {
+        OwnCommand::Shell(cmd) => {
+            let mut c = Command::new("/bin/sh");
+            c.arg("-c").arg(cmd);
+            c
+        }
+        OwnCommand::Exec(args) => {
+            let (first, rest) = args
+                .split_first()
+                .ok_or_else(|| io::Error::other("empty args"))?;
+            let mut c = Command::new(first);
+            c.args(rest);
+            c
+        }
+    };
+    let mut env = env.to_vec();
+    if let Ok(path) = std::env::var("PATH") {
+        env.push(("PATH".to_owned(), path));
+    }
+    start(program, &env, Some(sandbox))
+}
+
+fn start(
+    mut command: Command,
+    env: &[(String, String)],
+    sandbox: Option<&Path>,
+) -> io::Result<Child> {
+    use std::os::unix::process::CommandExt as _;
+    let (stdout, stderr) = match sandbox {
+        Some(dir) => {
+            command.current_dir(dir);
+            (
+                Stdio::from(fs_err::File::create(dir.join("stdout"))?.into_parts().0),
+                Stdio::from(fs_err::File::create(dir.join("stderr"))?.into_parts().0),
+            )
+        }
+        None => (Stdio::null(), Stdio::null()),
+    };
+    command
         .env_clear()
         .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(stdout)
+        .stderr(stderr)
+        .process_group(0)
         .spawn()
 }
 
@@ -58,16 +121,27 @@ pub fn accepts(port: u16) -> bool {
     TcpStream::connect_timeout(&addr, Duration::from_millis(50)).is_ok()
 }
 
-/// Sends SIGTERM, as Mesos does first when killing a task; SIGKILL follows
-/// from the caller after the task's kill grace period.
+/// Sends SIGTERM to the task's process group, as Mesos does first when
+/// killing a task; [`kill`] follows from the caller after the task's kill
+/// grace period.
 pub fn terminate(child: &mut Child) {
-    let sent = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+    if !signal_group("-TERM", child) {
+        child.kill().ok();
+    }
+}
+
+/// SIGKILLs the task's process group.
+pub fn kill(child: &mut Child) {
+    if !signal_group("-KILL", child) {
+        child.kill().ok();
+    }
+}
+
+fn signal_group(signal: &str, child: &Child) -> bool {
+    Command::new("kill")
+        .args([signal, "--", &format!("-{}", child.id())])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .is_ok_and(|s| s.success());
-    if !sent {
-        child.kill().ok();
-    }
+        .is_ok_and(|s| s.success())
 }
