@@ -1949,7 +1949,7 @@ _dcos__lb() {
             return 0
             ;;
         dcos__subcmd__lb__subcmd__sandbox)
-            opts="-m -v -q -h -V --lbs --ready-file --print-env --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version demo help"
+            opts="-m -v -q -h -V --lbs --ready-file --print-env --run-commands --state-dir --dcos-cluster --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1960,6 +1960,14 @@ _dcos__lb() {
                     return 0
                     ;;
                 --ready-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dcos-cluster)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

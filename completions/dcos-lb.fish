@@ -526,6 +526,8 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_s
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand deployment; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l lbs -d 'How many marathon-lb instances (each a real HAProxy)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l ready-file -d 'Write the `export` lines to FILE once the sandbox is ready (for scripts and CI); removed on Ctrl-C' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l state-dir -d 'Keep the sandbox\'s files here (each marathon-lb\'s HAProxy config and log, each task\'s sandbox with its stdout and stderr; sandbox.env while it runs) and refuse a second sandbox in the same folder; without it nothing is left on disk' -r -F
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l dcos-cluster -d 'Also add a cluster entry NAME under the dcos CLI\'s config (never attached; removed on stop), so `DCOS_CLUSTER=NAME dcos lb …` or `dcos cluster attach NAME` reach the sandbox' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
@@ -537,6 +539,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_
 always\t'Always color'
 never\t'Never color'"
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l print-env -d 'Print only the `export` lines on stdout once ready'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l run-commands -d 'Run each app\'s own `cmd` (`/bin/sh -c`, with PORT0…, HOST, MARATHON_APP_ID…) or `args`, as Marathon would, instead of the built-in task server; apps with a container keep the built-in one'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -l insecure -d 'Do not verify TLS certificates'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand sandbox; and not __fish_seen_subcommand_from demo help" -s q -l quiet -d 'Only errors on stderr'

@@ -26,19 +26,42 @@ struct Sandbox {
     exports: BTreeMap<String, String>,
 }
 
+/// A sandbox a failed assertion left running is stopped, so that no test
+/// leaves processes (and their service ports) to the next.
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = Command::new("kill")
+                .args(["-INT", &self.child.id().to_string()])
+                .status();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// A PATH with haproxy and the base system.
+fn haproxy_path() -> String {
+    format!(
+        "{}:/usr/bin:/bin",
+        component::haproxy().parent().expect("a folder").display()
+    )
+}
+
 impl Sandbox {
     fn start(home: &TestHome) -> Self {
+        Self::start_with(home, &[])
+    }
+
+    /// `dcos-lb sandbox --ready-file HOME/sandbox.env ARGS`.
+    fn start_with(home: &TestHome, args: &[&str]) -> Self {
         let ready = home.path().join("sandbox.env");
-        let path = format!(
-            "{}:/usr/bin:/bin",
-            component::haproxy().parent().expect("a folder").display()
-        );
         let child = Command::new(env!("CARGO_BIN_EXE_dcos-lb"))
             .args(["sandbox", "--ready-file"])
             .arg(&ready)
+            .args(args)
             .env_clear()
             .env("HOME", home.path())
-            .env("PATH", path)
+            .env("PATH", haproxy_path())
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -71,6 +94,26 @@ impl Sandbox {
             cmd.env(k, v);
         }
         run(cmd)
+    }
+
+    /// SIGINT, then waits (bounded) for the exit code.
+    fn interrupt(&mut self) -> Option<i32> {
+        let kill = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(kill.success());
+        let stopped = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status.code();
+            }
+            assert!(
+                stopped.elapsed() < STOPPED_WITHIN,
+                "the sandbox did not stop within {STOPPED_WITHIN:?} of SIGINT"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     fn export(&self, key: &str) -> &str {
@@ -181,6 +224,56 @@ fn the_sandbox_serves_a_deploy_through_its_haproxy_and_leaves_nothing_behind() {
         .and_then(|r| r.text())
         .expect("the service port answers through HAProxy");
     assert!(served.contains("\"app\":\"/web-blue\""), "{served}");
+    let mut v2: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(app).unwrap()).unwrap();
+    v2["env"] = json!({"VERSION": "v2"});
+    let v2 = home.file("web-v2.json", &v2.to_string());
+    ok(
+        &sandbox.run(
+            &home,
+            &[
+                "split",
+                v2.to_str().unwrap(),
+                "--new-instances",
+                "1",
+                "-f",
+                "--max-wait",
+                "60",
+            ],
+        ),
+        "a split",
+    );
+    let status = sandbox.run(&home, &["status", "web", "--json"]);
+    ok(&status, "status of the split");
+    assert!(
+        status.stdout.contains("/web-green") && status.stdout.contains("/web-blue"),
+        "{}",
+        status.stdout
+    );
+    let plain = home.file(
+        "plain.json",
+        &json!({"id": "/plain", "cmd": "serve", "instances": 1,
+                "portDefinitions": [{"port": 10735}], "labels": {"HAPROXY_GROUP": "external"}})
+        .to_string(),
+    );
+    ok(
+        &sandbox.run(&home, &["app", "add", plain.to_str().unwrap()]),
+        "app add",
+    );
+    // marathon-lb follows Marathon a moment later: a task start and one
+    // reload, a few seconds on a loaded machine.
+    let listed_within = Duration::from_secs(30);
+    let added = Instant::now();
+    while !reqwest::blocking::get("http://127.0.0.1:10735/")
+        .and_then(|r| r.text())
+        .is_ok_and(|t| t.contains("/plain"))
+    {
+        assert!(
+            added.elapsed() < listed_within,
+            "HAProxy did not serve /plain on 10735 within {listed_within:?} of app add"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     // The sandbox's marathon-lb runs marathon-lb's config for these apps
     // but for the lines its module docs list as known differences.
     let diff = sandbox.run(
@@ -226,23 +319,7 @@ fn the_sandbox_serves_a_deploy_through_its_haproxy_and_leaves_nothing_behind() {
         "{tasks_before:?}"
     );
 
-    let kill = Command::new("kill")
-        .args(["-INT", &pid.to_string()])
-        .status()
-        .expect("kill");
-    assert!(kill.success());
-    let stopped = Instant::now();
-    let code = loop {
-        if let Some(status) = sandbox.child.try_wait().expect("wait") {
-            break status.code();
-        }
-        assert!(
-            stopped.elapsed() < STOPPED_WITHIN,
-            "the sandbox did not stop within {STOPPED_WITHIN:?} of SIGINT"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert_eq!(code, Some(0));
+    assert_eq!(sandbox.interrupt(), Some(0));
     let left: Vec<String> = tasks_before
         .iter()
         .filter_map(|p| p.split_whitespace().next())
@@ -283,15 +360,11 @@ const DEMO_WITHIN: Duration = Duration::from_secs(600);
 #[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn the_demo_runs_every_step_under_load_with_no_failed_request_and_leaves_nothing() {
     let home = TestHome::new();
-    let path = format!(
-        "{}:/usr/bin:/bin",
-        component::haproxy().parent().expect("a folder").display()
-    );
     let mut child = Command::new(env!("CARGO_BIN_EXE_dcos-lb"))
         .args(["sandbox", "demo", "--port", "10741", "--json"])
         .env_clear()
         .env("HOME", home.path())
-        .env("PATH", path)
+        .env("PATH", haproxy_path())
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -390,4 +463,104 @@ fn the_demo_runs_every_step_under_load_with_no_failed_request_and_leaves_nothing
         .map(|(_, l)| l)
         .collect();
     assert!(left.is_empty(), "processes left after the demo: {left:?}");
+}
+
+/// `--run-commands` runs the app's own `cmd` with Marathon's task
+/// environment in its sandbox folder; `--state-dir` keeps that folder and
+/// refuses a second sandbox; `--dcos-cluster` adds a cluster entry that
+/// reaches the sandbox without exports and leaves which cluster is current
+/// as it was.
+#[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
+fn own_commands_a_kept_state_dir_and_a_dcos_cluster_entry() {
+    let home = TestHome::new();
+    let prod = home.cluster(
+        "prod-id",
+        &crate::support::cmd::dcos_toml("https://prod.example.com", Some("prod-token"), "prod"),
+        false,
+    );
+    let state = home.path().join("state");
+    let state_arg = state.to_str().expect("utf-8");
+    let mut sandbox = Sandbox::start_with(
+        &home,
+        &[
+            "--run-commands",
+            "--state-dir",
+            state_arg,
+            "--dcos-cluster",
+            "sb",
+        ],
+    );
+
+    let mut second = home.cmd(&["sandbox", "--state-dir", state_arg]);
+    second.env("PATH", haproxy_path());
+    let second = run(second);
+    assert_eq!(second.code, 1, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("a sandbox already runs in")
+            && second.stderr.contains(&sandbox.child.id().to_string())
+            && second.stderr.contains("--state-dir"),
+        "{}",
+        second.stderr
+    );
+
+    assert!(
+        prod.join("attached").is_file(),
+        "the lone cluster stays current: it gets the marker it implied"
+    );
+    let entry = home.dcos_dir().join("clusters/sandbox-sb/dcos.toml");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&entry).expect("entry").permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600, "the entry holds a token");
+
+    let task = env!("CARGO_BIN_EXE_dcos-lb");
+    let mut app: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(app_json(&home)).unwrap()).unwrap();
+    app["cmd"] = json!(format!(
+        "echo \"$MARATHON_APP_ID on $HOST:$PORT0\" > hello.txt && exec '{task}' sandbox-task"
+    ));
+    app["instances"] = json!(1);
+    // Its own service ports: tests run side by side, and HAProxy binds
+    // with SO_REUSEPORT, so two sandboxes on one port would share it.
+    app["portDefinitions"][0]["port"] = json!(10733);
+    app["labels"]["HAPROXY_DEPLOYMENT_ALT_PORT"] = json!("10734");
+    let app_file = home.file("own.json", &app.to_string());
+    let mut deploy = home.cmd(&[
+        "deploy",
+        app_file.to_str().unwrap(),
+        "-f",
+        "--max-wait",
+        "60",
+    ]);
+    deploy.env("DCOS_CLUSTER", "sb");
+    ok(&run(deploy), "a deploy through the dcos cluster entry");
+    let hello: Vec<String> = std::fs::read_dir(state.join("marathon/sandboxes"))
+        .expect("task sandboxes in the state dir")
+        .flatten()
+        .filter_map(|d| std::fs::read_to_string(d.path().join("hello.txt")).ok())
+        .collect();
+    assert_eq!(hello.len(), 1, "{hello:?}");
+    assert!(
+        hello[0].starts_with("/web-blue on 127.0.0.1:"),
+        "the command saw Marathon's task environment: {hello:?}"
+    );
+    let served = reqwest::blocking::get("http://127.0.0.1:10733/")
+        .and_then(|r| r.text())
+        .expect("the own command serves through HAProxy");
+    assert!(served.contains("/web-blue"), "{served}");
+
+    assert_eq!(sandbox.interrupt(), Some(0));
+    assert!(!entry.exists(), "the cluster entry goes with the sandbox");
+    assert!(
+        !prod.join("attached").exists(),
+        "the marker it added goes too"
+    );
+    assert!(prod.join("dcos.toml").is_file(), "the user's cluster stays");
+    assert!(
+        state.join("marathon-lb-1/haproxy.cfg").is_file(),
+        "the state dir keeps marathon-lb's config"
+    );
+    assert!(!state.join("sandbox.pid").exists(), "the lock is released");
+    assert!(!state.join("sandbox.env").exists(), "no stale exports");
 }

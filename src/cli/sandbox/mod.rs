@@ -1,9 +1,10 @@
 //! `dcos lb sandbox`: a local Marathon (the simulator, with the DC/OS login
 //! and token check and the `/service/marathon` prefix) and marathon-lb
 //! stand-ins over real HAProxy, in the foreground until Ctrl-C. It prints
-//! how to point `dcos lb` and curl at them, and never touches the dcos
-//! CLI's clusters. On Ctrl-C it stops every process it started and removes
-//! its temporary state.
+//! how to point `dcos lb` and curl at them; it adds a dcos CLI cluster entry
+//! only with `--dcos-cluster` (`cluster`) and keeps its files only with
+//! `--state-dir` (`state` holds the folder's lock). On Ctrl-C it stops every
+//! process it started and removes what it wrote. `demo` is the guided run.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -20,7 +21,12 @@ use crate::render::validate::haproxy_binary;
 use crate::sandbox::lb::LbStandin;
 use crate::sandbox::marathon::{MarathonSim, SimConfig};
 
+mod cluster;
 mod demo;
+mod state;
+
+use cluster::ClusterEntry;
+use state::StateLock;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -48,6 +54,22 @@ pub struct SandboxArgs {
     /// Print only the `export` lines on stdout once ready.
     #[arg(long)]
     pub print_env: bool,
+    /// Run each app's own `cmd` (`/bin/sh -c`, with PORT0…, HOST,
+    /// MARATHON_APP_ID…) or `args`, as Marathon would, instead of the
+    /// built-in task server; apps with a container keep the built-in one.
+    #[arg(long)]
+    pub run_commands: bool,
+    /// Keep the sandbox's files here (each marathon-lb's HAProxy config and
+    /// log, each task's sandbox with its stdout and stderr; sandbox.env
+    /// while it runs) and refuse a second sandbox in the same folder;
+    /// without it nothing is left on disk.
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Also add a cluster entry NAME under the dcos CLI's config (never
+    /// attached; removed on stop), so `DCOS_CLUSTER=NAME dcos lb …` or
+    /// `dcos cluster attach NAME` reach the sandbox.
+    #[arg(long, value_name = "NAME")]
+    pub dcos_cluster: Option<String>,
 }
 
 /// Guided runs of the sandbox.
@@ -61,7 +83,7 @@ pub enum SandboxRun {
 }
 
 /// Runs the sandbox until Ctrl-C, or the demo.
-pub fn cmd_sandbox(ui: &mut Ui, _ctx: &Context, args: &SandboxArgs) -> anyhow::Result<ExitCode> {
+pub fn cmd_sandbox(ui: &mut Ui, ctx: &Context, args: &SandboxArgs) -> anyhow::Result<ExitCode> {
     let haproxy = haproxy_binary().ok_or_else(|| {
         CliError::new(
             ExitCode::Failure,
@@ -72,39 +94,86 @@ pub fn cmd_sandbox(ui: &mut Ui, _ctx: &Context, args: &SandboxArgs) -> anyhow::R
     if let Some(SandboxRun::Demo(demo)) = &args.run {
         return demo::run(ui, &haproxy, demo);
     }
+    let lock = args.state_dir.as_deref().map(StateLock::take).transpose()?;
     let (stop, stopped) = mpsc::channel();
     ctrlc::set_handler(move || {
         let _ = stop.send(());
     })
     .context("setting up Ctrl-C")?;
     let token = sandbox_token();
+    let password = sandbox_token();
     ui.status("Starting", "Marathon (simulated) and marathon-lb");
+    let kept = |name: &str| args.state_dir.as_ref().map(|dir| dir.join(name));
     let sim = MarathonSim::start(SimConfig {
         token: Some(token.clone()),
+        users: vec![(SANDBOX_USER.to_string(), password.clone())],
+        run_commands: args.run_commands,
+        state_dir: kept("marathon"),
         ..SimConfig::default()
     });
-    let lbs: Vec<LbStandin> = (0..args.lbs)
-        .map(|_| LbStandin::start_with_token(&haproxy, &sim.url(), &token))
+    let lbs: Vec<LbStandin> = (1..=args.lbs)
+        .map(|n| match kept(&format!("marathon-lb-{n}")) {
+            Some(dir) => LbStandin::start_kept(&haproxy, &sim.url(), &token, dir),
+            None => LbStandin::start_with_token(&haproxy, &sim.url(), &token),
+        })
         .collect();
     let exports = exports(&sim.dcos_url(), &token, &lbs);
-    if let Some(file) = &args.ready_file {
+    let lb_urls: Vec<String> = lbs.iter().map(LbStandin::url).collect();
+    let cluster = args
+        .dcos_cluster
+        .as_deref()
+        .map(|name| {
+            ClusterEntry::add(
+                ctx.env(),
+                &cluster::Settings {
+                    name,
+                    dcos_url: &sim.dcos_url(),
+                    token: &token,
+                    lb_urls: &lb_urls,
+                },
+            )
+        })
+        .transpose()?;
+    let ready_files: Vec<PathBuf> = args
+        .ready_file
+        .iter()
+        .cloned()
+        .chain(kept("sandbox.env"))
+        .collect();
+    for file in &ready_files {
         write_ready_file(file, &exports)?;
     }
     if args.print_env {
         ui.result_text(&exports)?;
     } else {
-        ui.result_text(&summary(&sim.dcos_url(), &lbs, &exports))?;
+        let mut text = summary(&sim.dcos_url(), &lbs, &exports);
+        text.push_str(&format!(
+            "\nLogin (dcos cluster setup, or dcos-lb's prompt): {SANDBOX_USER} / {password}\n"
+        ));
+        if let (Some(entry), Some(name)) = (&cluster, &args.dcos_cluster) {
+            text.push_str(&format!(
+                "dcos CLI cluster {name} ({}): DCOS_CLUSTER={name} dcos lb status, or dcos cluster attach {name}\n",
+                entry.dir().display()
+            ));
+        }
+        ui.result_text(&text)?;
     }
     ui.status("Ready", "Ctrl-C stops the sandbox and every task");
     let _ = stopped.recv();
     ui.status("Stopping", "marathon-lb, the tasks and Marathon");
+    drop(cluster);
     drop(lbs);
     drop(sim);
-    if let Some(file) = &args.ready_file {
+    for file in &ready_files {
         let _ = fs_err::remove_file(file);
     }
+    drop(lock);
     Ok(ExitCode::Success)
 }
+
+/// The DC/OS user the sandbox's login accepts, as a fresh DC/OS cluster's
+/// first superuser is named.
+const SANDBOX_USER: &str = "bootstrapuser";
 
 /// A token for this sandbox only: it names the moment and the process.
 pub(super) fn sandbox_token() -> String {
