@@ -83,8 +83,8 @@ pub fn spawn_own(
         }
     };
     let mut env = env.to_vec();
-    if let Ok(path) = std::env::var("PATH") {
-        env.push(("PATH".to_owned(), path));
+    if let Some(path) = crate::env::Env::from_process().get("PATH") {
+        env.push(("PATH".to_owned(), path.to_owned()));
     }
     start(program, &env, Some(sandbox))
 }
