@@ -564,3 +564,80 @@ fn own_commands_a_kept_state_dir_and_a_dcos_cluster_entry() {
     assert!(!state.join("sandbox.pid").exists(), "the lock is released");
     assert!(!state.join("sandbox.env").exists(), "no stale exports");
 }
+
+/// Ctrl-C in the middle of the demo's blue/green step: the step stops as
+/// that deploy would (resumable), the demo exits 130 and leaves nothing.
+#[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
+fn ctrl_c_during_the_demo_stops_it_cleanly() {
+    use std::io::BufRead as _;
+    let home = TestHome::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dcos-lb"))
+        .args(["sandbox", "demo", "--port", "10743"])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", haproxy_path())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start dcos-lb sandbox demo");
+    let pid = child.id();
+    let (lines, seen_lines) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().expect("piped");
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut stderr = String::new();
+    let mut seen = BTreeMap::new();
+    loop {
+        let line = seen_lines.recv_timeout(READY_WITHIN).unwrap_or_else(|_| {
+            panic!("the demo reached no blue/green step within {READY_WITHIN:?}:\n{stderr}")
+        });
+        stderr.push_str(&line);
+        stderr.push('\n');
+        if line.contains("Step blue/green") {
+            break;
+        }
+    }
+    for (pid, line) in descendants(pid) {
+        seen.insert(pid, line);
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    let stopped = Instant::now();
+    let code = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status.code();
+        }
+        for (pid, line) in descendants(pid) {
+            seen.entry(pid).or_insert(line);
+        }
+        assert!(
+            stopped.elapsed() < STOPPED_WITHIN,
+            "the demo did not stop within {STOPPED_WITHIN:?} of SIGINT"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    stderr.extend(seen_lines.try_iter().map(|l| l + "\n"));
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(seen.values().any(|l| l.contains("haproxy")), "{seen:?}");
+    let left: Vec<&String> = seen
+        .iter()
+        .filter(|(p, _)| alive(p))
+        .map(|(_, l)| l)
+        .collect();
+    assert!(left.is_empty(), "processes left after SIGINT: {left:?}");
+}

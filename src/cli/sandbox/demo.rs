@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -231,7 +233,29 @@ pub(super) fn run(ui: &mut Ui, haproxy: &Path, args: &DemoArgs) -> anyhow::Resul
     let exe = crate::env::current_exe().context("finding dcos-lb")?;
     let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
     let mut outcomes = Vec::new();
+    // Ctrl-C stops the step in progress as it would stop that command
+    // (resumable), then the demo stops the sandbox as `dcos lb sandbox`
+    // does. A terminal sends SIGINT to the step too; `kill -INT` of the
+    // demo alone is passed on.
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let running = Arc::new(AtomicU32::new(0));
+    {
+        let (interrupted, running) = (interrupted.clone(), running.clone());
+        ctrlc::set_handler(move || {
+            interrupted.store(true, Ordering::SeqCst);
+            let pid = running.load(Ordering::SeqCst);
+            if pid != 0 {
+                let _ = Command::new("kill")
+                    .args(["-INT", &pid.to_string()])
+                    .status();
+            }
+        })
+        .context("setting up Ctrl-C")?;
+    }
     for step in steps {
+        if interrupted.load(Ordering::SeqCst) {
+            break;
+        }
         ui.status("Step", step.name);
         let started = Instant::now();
         let load = step
@@ -239,10 +263,12 @@ pub(super) fn run(ui: &mut Ui, haproxy: &Path, args: &DemoArgs) -> anyhow::Resul
             .then(|| Load::start(addr, CLIENTS, STEP_LOAD_LIMIT, u64::MAX));
         let mut args = step.args.clone();
         args.extend(DRAIN_METRIC.map(String::from));
-        let code = command(&exe, &args, &env, home.path())
-            .status()
-            .with_context(|| format!("running dcos-lb {}", step.args.join(" ")))?
-            .code();
+        let mut child = command(&exe, &args, &env, home.path())
+            .spawn()
+            .with_context(|| format!("running dcos-lb {}", step.args.join(" ")))?;
+        running.store(child.id(), Ordering::SeqCst);
+        let code = child.wait()?.code();
+        running.store(0, Ordering::SeqCst);
         let counts = load.map(Load::stop).unwrap_or_default();
         let outcome = Outcome {
             name: step.name,
@@ -252,16 +278,22 @@ pub(super) fn run(ui: &mut Ui, haproxy: &Path, args: &DemoArgs) -> anyhow::Resul
             wall: started.elapsed(),
         };
         ui.info(&line(&outcome));
-        let stop = !outcome.passed();
+        let stop = !outcome.passed() || interrupted.load(Ordering::SeqCst);
         outcomes.push(outcome);
         if stop {
             break;
         }
     }
+    if interrupted.load(Ordering::SeqCst) {
+        ui.warn("interrupted: the step in progress stopped resumable; stopping the sandbox");
+    }
     let reports: Vec<StepReport<'_>> = outcomes.iter().map(Outcome::report).collect();
     ui.result_data(&format, &reports, || table(&outcomes))?;
     drop(lb);
     drop(sim);
+    if interrupted.load(Ordering::SeqCst) {
+        return Ok(ExitCode::Interrupted);
+    }
     let all = outcomes.len() == 6 && outcomes.iter().all(Outcome::passed);
     let served: u64 = outcomes.iter().map(|o| o.counts.ok).sum();
     let failed: u64 = outcomes.iter().map(|o| o.counts.failed).sum();
