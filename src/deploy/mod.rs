@@ -3,6 +3,7 @@
 //! reports ([`event`]), reading `--drain-metric` ([`metric`]) and the small
 //! I/O loop that runs it ([`driver`]), and how a kill is proven safe ([`proof`]).
 
+pub mod analysis;
 pub mod drain;
 pub mod driver;
 pub mod event;

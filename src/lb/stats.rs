@@ -107,6 +107,99 @@ pub fn parse(body: &str) -> Result<Vec<StatsRow>, StatsError> {
     Ok(rows)
 }
 
+/// One server's traffic counters, for the canary analysis. HAProxy keeps
+/// them per worker process, so a reload starts them again from zero.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerCounters {
+    /// Proxy (backend) name.
+    pub pxname: String,
+    /// Server name.
+    pub svname: String,
+    /// The server's `ip:port`, when HAProxy reports it.
+    pub addr: Option<String>,
+    /// `UP`, `DOWN`, `MAINT`, …
+    pub status: String,
+    /// The last health check's result (`L7OK`, `L7STS`, `L4CON`, …).
+    pub check_status: String,
+    /// Responses by class: `hrsp_1xx` … `hrsp_5xx`, then `hrsp_other`.
+    pub hrsp: [u64; 6],
+    /// Response errors (`eresp`; aborts by the server, `srv_abrt`, are
+    /// counted here too).
+    pub eresp: u64,
+    /// Connection errors (`econ`).
+    pub econ: u64,
+    /// Times the server was selected (`lbtot`).
+    pub lbtot: u64,
+    /// Average response time in ms over the last 1024 requests (`rtime`).
+    pub rtime_ms: u64,
+}
+
+impl ServerCounters {
+    /// Every HTTP response (`hrsp_*` summed: `req_tot` has no server rows).
+    pub fn responses(&self) -> u64 {
+        self.hrsp.iter().sum()
+    }
+}
+
+/// The server rows' counters of a stats CSV body. Columns an older HAProxy
+/// lacks read as 0.
+pub fn counters(body: &str) -> Result<Vec<ServerCounters>, StatsError> {
+    let body = body.trim_start_matches(|c: char| c.is_whitespace());
+    let body = body.strip_prefix('#').ok_or(StatsError::NoHeader)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(body.as_bytes());
+    let header = reader.headers().map_err(|_| StatsError::NoHeader)?.clone();
+    let index: HashMap<&str, usize> = header.iter().enumerate().map(|(i, n)| (n, i)).collect();
+    for needed in ["pxname", "svname", "status"] {
+        if !index.contains_key(needed) {
+            return Err(StatsError::MissingColumn(needed));
+        }
+    }
+    let rows = reader
+        .records()
+        .filter_map(Result::ok)
+        .filter_map(|record| {
+            let text = |name: &str| {
+                index
+                    .get(name)
+                    .and_then(|i| record.get(*i))
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let number = |name: &str| text(name).parse::<u64>().unwrap_or(0);
+            let svname = text("svname");
+            let pxname = text("pxname");
+            if pxname.is_empty() || svname == "FRONTEND" || svname == "BACKEND" {
+                return None;
+            }
+            let addr = Some(text("addr")).filter(|a| !a.is_empty());
+            Some(ServerCounters {
+                hrsp: [
+                    "hrsp_1xx",
+                    "hrsp_2xx",
+                    "hrsp_3xx",
+                    "hrsp_4xx",
+                    "hrsp_5xx",
+                    "hrsp_other",
+                ]
+                .map(number),
+                eresp: number("eresp"),
+                econ: number("econ"),
+                lbtot: number("lbtot"),
+                rtime_ms: number("rtime"),
+                status: text("status"),
+                check_status: text("check_status"),
+                pxname,
+                svname,
+                addr,
+            })
+        })
+        .collect();
+    Ok(rows)
+}
+
 /// The server rows of one backend.
 pub fn servers<'a>(rows: &'a [StatsRow], backend: &'a str) -> impl Iterator<Item = &'a StatsRow> {
     rows.iter()
@@ -136,6 +229,20 @@ web_10000,BACKEND,0,0,2,3,5000,9,1,2,0,0,,0,0,0,0,UP,1,1,0,,0,3,0,,1,3,0,,9,,1,0
         assert!(servers[0].is_maint() && servers[0].has_sessions());
         assert_eq!(servers[1].qcur, 1);
         assert!(servers[1].is_up() && servers[1].has_sessions());
+    }
+
+    #[test]
+    fn counters_are_read_by_name_for_server_rows_only() {
+        let servers = counters(HAPROXY_26).unwrap();
+        let web: Vec<_> = servers.iter().filter(|s| s.pxname == "web_10000").collect();
+        assert_eq!(web.len(), 2, "no FRONTEND or BACKEND rows: {servers:?}");
+        assert_eq!(web[0].hrsp, [0, 9, 0, 0, 0, 0]);
+        assert_eq!(web[0].responses(), 9);
+        assert_eq!(web[0].lbtot, 9);
+        assert_eq!(web[0].addr.as_deref(), Some("127.0.0.1:41001"));
+        assert_eq!(web[0].status, "MAINT");
+        let old = counters("# pxname,svname,status,\nweb,s1,UP,\n").unwrap();
+        assert_eq!(old[0].responses(), 0, "missing columns read as 0");
     }
 
     #[test]
