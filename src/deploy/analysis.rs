@@ -177,7 +177,7 @@ fn since(before: &ServerCounters, now: &ServerCounters) -> Option<ServerCounters
 }
 
 /// When a step passes. Defaults are in `--help`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Thresholds {
     /// The highest error rate of the canary (0.01 = 1 %).
     pub max_error_rate: f64,

@@ -17,4 +17,5 @@ pub mod plan;
 pub mod proof;
 #[cfg(test)]
 mod rendered;
+pub mod rollout;
 pub mod stop;
