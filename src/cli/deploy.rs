@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::cli::context::Context;
 use crate::cli::exit::{CliError, ExitCode};
+use crate::cli::interrupt;
 use crate::cli::lb_args::LbArgs;
 use crate::cli::util;
 use crate::deploy::driver::{self, Frontend, LiveIo};
@@ -436,7 +437,7 @@ pub fn run_machine(
         // The first Ctrl-C asks the machine to stop at its next safe point;
         // a second one, while a request hangs, leaves at once (the group
         // stays resumable: --resume reads every state back from Marathon).
-        let _ = ctrlc::set_handler(move || {
+        let _ = interrupt::on_interrupt(move || {
             if interrupts.fetch_add(1, Ordering::SeqCst) > 0 {
                 std::process::exit(i32::from(ExitCode::Interrupted.code()));
             }

@@ -48,6 +48,12 @@ pub enum ExitCode {
     Timeout = 10,
     /// Authentication required or refused (HTTP 401/403).
     Auth = 11,
+    /// A step plan's canary failed its analysis and was rolled back: every
+    /// instance runs the previous version again.
+    RolledBackByAnalysis = 12,
+    /// A step plan's canary failed its analysis and `--no-rollback` left
+    /// the split as it is (resumable, or `dcos lb rollback GROUP`).
+    AnalysisFailed = 13,
     /// Interrupted by Ctrl-C or SIGTERM (128 + SIGINT).
     Interrupted = 130,
 }
@@ -59,7 +65,7 @@ impl ExitCode {
     }
 
     /// Every code, in order.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 15] = [
         Self::Success,
         Self::Failure,
         Self::Usage,
@@ -72,6 +78,8 @@ impl ExitCode {
         Self::Scale,
         Self::Timeout,
         Self::Auth,
+        Self::RolledBackByAnalysis,
+        Self::AnalysisFailed,
         Self::Interrupted,
     ];
 
@@ -90,6 +98,12 @@ impl ExitCode {
             Self::Scale => "scaling failed",
             Self::Timeout => "timed out waiting; a deploy stays resumable",
             Self::Auth => "authentication required or refused",
+            Self::RolledBackByAnalysis => {
+                "a step plan's canary failed its analysis and was rolled back"
+            }
+            Self::AnalysisFailed => {
+                "a step plan's canary failed its analysis (--no-rollback: left split)"
+            }
             Self::Interrupted => "interrupted (Ctrl-C); a deploy stays resumable",
         }
     }

@@ -10,6 +10,7 @@ pub mod deploy;
 pub mod deployment;
 pub mod exit;
 pub mod health;
+pub mod interrupt;
 pub mod lb_args;
 pub mod lint;
 pub mod output_args;
