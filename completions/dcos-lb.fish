@@ -110,6 +110,16 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l drain-proof -r
 pids\t'zdd.py\'s `/_haproxy_getpids` check (forks inside HAProxy)'
 horizon\t'Wait out the reload horizon from the running config (no fork)'
 metric\t'The `--drain-metric` gauge alone (no fork)'"
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l steps -d 'A step plan: the new app\'s instances at each step (`1,2,5`) or shares of the target (`20%,50%,100%`, rounded to whole instances); after the last step passes, every instance moves to the new app' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l pause -d 'How long each step is analysed before the next (`30s`, `2m`); with no value, a manual gate: the run ends once the step passes, and `--resume`, `promote` or `rollback` goes on' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l max-error-rate -d 'A step fails when the canary\'s share of 5xx and transport errors is above this' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l max-latency-ratio -d 'A step fails when the canary\'s average response time is more than this many times the stable app\'s' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l max-latency -d 'A step fails when the canary\'s average response time is above this (ms)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l min-requests -d 'Fewer canary requests than this in a step decide nothing (inconclusive: the step waits longer)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l analysis-interval -d 'Time between two looks at marathon-lb\'s counters' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l failure-limit -d 'Failed looks a step tolerates before it fails (Argo\'s failureLimit)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l consecutive-successes -d 'Passing looks in a row a step needs at its end' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l max-inconclusive -d 'How long past its pause a step may stay inconclusive before the plan stops (resumable, exit 10)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r
@@ -128,6 +138,8 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s d -l dry-run -
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s f -l force -d 'Do not ask before creating, killing or deleting'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l surge -d 'Start every new instance at once, then drain and kill old ones'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l force-kill-after-max-wait -d 'After --max-wait, kill tasks that still hold sessions instead of stopping'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l resume -d 'Continue the group\'s step plan (read from its new app\'s labels) at the step it reached'
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l no-rollback -d 'On a failed analysis, stop (exit 13) instead of rolling back'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l insecure -d 'Do not verify TLS certificates'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s v -l verbose -d 'More detail on stderr (-v, -vv)'
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s q -l quiet -d 'Only errors on stderr'

@@ -15,6 +15,7 @@ pub mod lb_args;
 pub mod lint;
 pub mod output_args;
 pub mod render;
+pub mod rollout;
 pub mod sandbox;
 pub mod split;
 pub mod status;

@@ -7,6 +7,7 @@ use clap::Args;
 use crate::cli::context::Context;
 use crate::cli::deploy::{Job, RunArgs, at_least_one, group_of, run_machine};
 use crate::cli::exit::{CliError, ExitCode};
+use crate::cli::rollout::{self, PlanArgs, PlanRun};
 use crate::cli::util;
 use crate::deploy::machine::Mode;
 use crate::output::Ui;
@@ -16,6 +17,9 @@ use crate::output::Ui;
 #[command(after_help = "\
 Examples:
   dcos lb split app-v2.json --new-instances 2 -f     2 new, target−2 old (a new colour)
+  dcos lb split app-v2.json --steps 1,2,5 --pause 2m -f   a step plan, analysed, rolled back on failure
+  dcos lb split app-v2.json --steps 20%,50% --pause -f    a manual gate after each step
+  dcos lb split --group web --resume -f              continue the group's step plan
   dcos lb split --group web --new-instances 3 -f     move an existing split, labels untouched
   dcos lb split app-v2.json --complete-cur -f        finish: every instance on the new version
   dcos lb split app-v2.json --complete-prev -f       finish: every instance back on the old one
@@ -31,7 +35,7 @@ pub struct SplitArgs {
         long,
         value_name = "N",
         allow_negative_numbers = true,
-        required_unless_present_any = ["complete_cur", "complete_prev"]
+        required_unless_present_any = ["complete_cur", "complete_prev", "steps", "resume"]
     )]
     pub new_instances: Option<u32>,
     /// Finish the split: move every instance to the new version (as `promote`).
@@ -55,6 +59,9 @@ pub struct SplitArgs {
     /// Shared deploy flags.
     #[command(flatten)]
     pub run: RunArgs,
+    /// A step plan with canary analysis.
+    #[command(flatten)]
+    pub plan: PlanArgs,
 }
 
 /// Examples of `dcos lb promote`.
@@ -82,13 +89,25 @@ pub struct FinishArgs {
 
 /// Runs split: a new hybrid colour, or moves the split of a hybrid group.
 pub fn cmd_split(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> anyhow::Result<ExitCode> {
+    let app = args
+        .app
+        .as_deref()
+        .map(|p| util::read_app(ui, p))
+        .transpose()?;
+    let group = group_of(app.as_ref(), args.group.as_deref())?;
+    if args.plan.steps.is_some() || args.plan.resume {
+        let run = PlanRun {
+            app,
+            group,
+            plan: &args.plan,
+            run: &args.run,
+            initial_instances: args.initial_instances,
+            lint: !args.no_lint,
+            json: args.json,
+        };
+        return rollout::run(ui, ctx, run);
+    }
     if args.complete_cur || args.complete_prev {
-        let app = args
-            .app
-            .as_deref()
-            .map(|p| util::read_app(ui, p))
-            .transpose()?;
-        let group = group_of(app.as_ref(), args.group.as_deref())?;
         let mode = if args.complete_cur {
             Mode::CompleteCurrent
         } else {
@@ -104,12 +123,6 @@ pub fn cmd_split(ui: &mut Ui, ctx: &Context, args: &SplitArgs) -> anyhow::Result
                 .into(),
         );
     }
-    let app = args
-        .app
-        .as_deref()
-        .map(|p| util::read_app(ui, p))
-        .transpose()?;
-    let group = group_of(app.as_ref(), args.group.as_deref())?;
     let apps_in_group = ctx
         .marathon()?
         .list_apps(&crate::marathon::client::AppQuery {

@@ -53,7 +53,8 @@ pub struct Figures {
     /// Σ rtime × responses, for the average weighted by traffic.
     #[serde(skip)]
     rtime_weight: u64,
-    /// Servers of this side that HAProxy reports DOWN at the last look.
+    /// Servers of this side that HAProxy reports DOWN with a failing check
+    /// at the last look.
     pub down: u32,
 }
 
@@ -100,7 +101,8 @@ pub struct Window {
 
 impl Window {
     /// Adds the deltas since the last look. The first look of an LB only
-    /// sets the baseline. `side` tells a server's app by its address.
+    /// sets the baseline. `side` tells a server's app by its address, or
+    /// by its server name when HAProxy reports no address.
     pub fn observe(&mut self, looks: &[Look], side: impl Fn(&str) -> Option<Side>) {
         self.new.down = 0;
         self.old.down = 0;
@@ -114,9 +116,17 @@ impl Window {
             let reloaded = seen_before.is_some_and(|w| w != look.worker);
             let mut reset = reloaded;
             for server in servers {
-                let Some(addr) = server.addr.clone() else {
-                    continue;
-                };
+                // HAProxy leaves `addr` empty for servers without checks;
+                // then marathon-lb's server name tells the task (a
+                // collision suffix after a space aside).
+                let addr = server.addr.clone().unwrap_or_else(|| {
+                    server
+                        .svname
+                        .split(' ')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string()
+                });
                 let Some(which) = side(&addr) else {
                     continue;
                 };
@@ -141,7 +151,10 @@ impl Window {
                 if let Some(delta) = delta {
                     figures.add(&delta, server.rtime_ms);
                 }
-                if server.status.starts_with("DOWN") {
+                // DOWN with a passing last check is a server on its way up
+                // (`DOWN 1/2`: HAProxy waits for `rise` checks after a
+                // reload re-enabled it); only a failing check counts.
+                if server.status.starts_with("DOWN") && !server.check_status.ends_with("OK") {
                     figures.down += 1;
                 }
                 self.last.insert(key, (look.worker, server.clone()));
@@ -234,6 +247,13 @@ pub fn judge(window: &Window, health: &CanaryHealth, t: &Thresholds) -> Verdict 
         ));
     }
     let new = &window.new;
+    if new.requests == 0 && new.selected >= t.min_requests {
+        return Verdict::Inconclusive(format!(
+            "HAProxy picked the canary {} time(s) but counted no HTTP response: the backend is in mode tcp, \
+             and only mode http counts responses by status (give the app HAPROXY_0_MODE=http or an HTTP health check)",
+            new.selected
+        ));
+    }
     if new.requests + new.transport_errors < t.min_requests {
         return Verdict::Inconclusive(format!(
             "the canary served {} request(s), fewer than --min-requests {}",

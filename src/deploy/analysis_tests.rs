@@ -217,12 +217,42 @@ fn each_rule_decides_with_its_own_words() {
 #[test]
 fn a_down_canary_server_fails_the_step() {
     let mut w = window(100, 0, 10, 300, 10);
-    let mut down = server(NEW, 100, 0, 10);
+    let mut rising = server(NEW, 100, 0, 10);
+    rising.status = "DOWN 1/2".into();
+    w.observe(
+        &[look(1, vec![rising.clone(), server(OLD, 300, 0, 10)])],
+        side,
+    );
+    assert!(
+        matches!(
+            judge(&w, &CanaryHealth::default(), &thresholds()),
+            Verdict::Pass(_)
+        ),
+        "a server rising after a reload, its last check passed, is not down"
+    );
+    let mut down = rising;
     down.status = "DOWN".into();
+    down.check_status = "L7STS".into();
     w.observe(&[look(1, vec![down, server(OLD, 300, 0, 10)])], side);
     let verdict = judge(&w, &CanaryHealth::default(), &thresholds());
     assert!(
         matches!(&verdict, Verdict::Fail(rule) if rule.contains("1 server(s) DOWN")),
+        "{verdict:?}"
+    );
+}
+
+#[test]
+fn a_tcp_backend_says_why_it_cannot_judge() {
+    let mut w = Window::default();
+    let tcp = |n: u64| ServerCounters {
+        lbtot: n,
+        ..server(NEW, 0, 0, 0)
+    };
+    w.observe(&[look(1, vec![tcp(0)])], side);
+    w.observe(&[look(1, vec![tcp(40)])], side);
+    let verdict = judge(&w, &CanaryHealth::default(), &thresholds());
+    assert!(
+        matches!(&verdict, Verdict::Inconclusive(rule) if rule.contains("mode tcp")),
         "{verdict:?}"
     );
 }

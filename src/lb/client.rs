@@ -6,7 +6,7 @@
 
 use std::thread;
 
-use crate::lb::stats::{self, StatsRow};
+use crate::lb::stats::{self, ServerCounters, StatsRow};
 use crate::lb::worker::{self, Worker};
 
 /// A marathon-lb endpoint that failed.
@@ -41,6 +41,15 @@ pub struct LbProfile {
 pub struct LbClient {
     http: reqwest::blocking::Client,
     urls: Vec<String>,
+}
+
+/// One LB's server counters and the worker that served them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountersLook {
+    /// The serving worker's pid.
+    pub worker_pid: u32,
+    /// The server rows' counters.
+    pub servers: Vec<ServerCounters>,
 }
 
 impl LbClient {
@@ -100,6 +109,43 @@ impl LbClient {
             stats::parse(&body).map_err(|e| LbError::Endpoint {
                 url,
                 detail: e.to_string(),
+            })
+        })
+    }
+
+    /// Every instance's server counters with the pid of the worker that
+    /// served them, for the canary analysis. The stats page is read before
+    /// and after the CSV: a reload in between would pair one worker's
+    /// counters with the other's pid, so that look fails and the next one
+    /// counts.
+    pub fn counters(&self) -> Vec<(String, Result<CountersLook, LbError>)> {
+        self.each(|base| {
+            let pid = || -> Result<u32, LbError> {
+                let url = format!("{base}/haproxy?stats");
+                let body = self.get_text(&url)?;
+                worker::parse(&body)
+                    .map(|w| w.pid)
+                    .map_err(|e| LbError::Endpoint {
+                        url,
+                        detail: e.to_string(),
+                    })
+            };
+            let before = pid()?;
+            let url = format!("{base}/haproxy?stats;csv");
+            let body = self.get_text(&url)?;
+            let servers = stats::counters(&body).map_err(|e| LbError::Endpoint {
+                url: url.clone(),
+                detail: e.to_string(),
+            })?;
+            if pid()? != before {
+                return Err(LbError::Endpoint {
+                    url,
+                    detail: "HAProxy reloaded while its counters were read".into(),
+                });
+            }
+            Ok(CountersLook {
+                worker_pid: before,
+                servers,
             })
         })
     }

@@ -21,6 +21,8 @@ const PURE: &[&str] = &[
     "src/deploy/group.rs",
     "src/deploy/event.rs",
     "src/deploy/metric.rs",
+    "src/deploy/analysis.rs",
+    "src/deploy/rollout.rs",
 ];
 
 const IMPURE_RENDER_FILES: &[&str] = &["validate.rs", "tests.rs"];

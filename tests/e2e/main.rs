@@ -13,6 +13,7 @@ mod interactive;
 mod lint;
 mod manual;
 mod plugin;
+mod progressive;
 mod render_cli;
 mod render_lib;
 mod sandbox;
