@@ -2115,7 +2115,7 @@ _dcos__lb() {
             return 0
             ;;
         dcos__subcmd__lb__subcmd__split)
-            opts="-n -c -p -i -l -d -f -s -w -m -v -q -h -V --new-instances --complete-cur --complete-prev --initial-instances --group --no-lint --json --marathon-lb --lb-app --dry-run --force --step-delay --max-wait --linear-increase --surge --force-kill-after-max-wait --pre-kill-hook --drain-metric --drain-metric-gauge --drain-metric-jq --drain-proof --steps --pause --resume --max-error-rate --max-latency-ratio --max-latency --min-requests --analysis-interval --failure-limit --consecutive-successes --max-inconclusive --no-rollback --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
+            opts="-n -c -p -i -l -d -f -s -w -m -v -q -h -V --new-instances --complete-cur --complete-prev --initial-instances --group --no-lint --json --marathon-lb --lb-app --dry-run --force --step-delay --max-wait --linear-increase --surge --force-kill-after-max-wait --pre-kill-hook --drain-metric --drain-metric-gauge --drain-metric-jq --drain-proof --steps --pause --resume --max-error-rate --max-latency-ratio --max-latency --min-requests --analysis-interval --failure-limit --consecutive-successes --max-inconclusive --no-rollback --analysis-hook --url --marathon --token --ca-file --insecure --timeout --auth-credentials --dcos-auth-credentials --color --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2230,6 +2230,10 @@ _dcos__lb() {
                     return 0
                     ;;
                 --max-inconclusive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --analysis-hook)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -120,6 +120,7 @@ complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l analysis-inter
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l failure-limit -d 'Failed looks a step tolerates before it fails (Argo\'s failureLimit)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l consecutive-successes -d 'Passing looks in a row a step needs at its end' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l max-inconclusive -d 'How long past its pause a step may stay inconclusive before the plan stops (resumable, exit 10)' -r
+complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l analysis-hook -d 'Your own check at every look of a step, for metrics HAProxy lacks: run with the group, the step (1-based), the new and the old app\'s JSON; exit 0 passes, anything else fails the look' -r -F
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l url -d 'DC/OS cluster URL (default: the dcos CLI\'s current cluster)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -s m -l marathon -d 'Marathon URL, e.g. `http://marathon.mesos:8080` (as zdd.py\'s -m)' -r
 complete -c dcos-lb -n "__fish_dcos_lb_using_subcommand split" -l token -d 'DC/OS ACS token (default: the dcos CLI\'s). Never printed' -r

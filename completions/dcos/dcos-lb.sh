@@ -118,6 +118,7 @@ _dcos_lb_split() {
     done
 
     local flags=(
+        "--analysis-hook="
         "--analysis-interval="
         "--auth-credentials="
         "--ca-file="

@@ -179,7 +179,8 @@ pub fn at_least_one<T: std::str::FromStr + From<u8> + PartialOrd>(text: &str) ->
 
 /// `--pre-kill-hook` names an executable file: found before the first
 /// write, not at the first kill with two apps running.
-fn check_hook(hook: &std::path::Path) -> anyhow::Result<()> {
+/// Refuses a hook (`flag` names it) that cannot run, before anything is sent.
+pub fn check_hook(flag: &str, hook: &std::path::Path) -> anyhow::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let problem = match fs_err::metadata(hook) {
         Err(e) => format!("can't be run: {e}"),
@@ -191,10 +192,7 @@ fn check_hook(hook: &std::path::Path) -> anyhow::Result<()> {
     };
     Err(CliError::new(
         ExitCode::Usage,
-        format!(
-            "--pre-kill-hook {} {problem}; nothing was changed",
-            hook.display()
-        ),
+        format!("{flag} {} {problem}; nothing was changed", hook.display()),
     )
     .into())
 }
@@ -373,7 +371,7 @@ pub fn run_machine(
             .into());
     }
     if let Some(hook) = &args.pre_kill_hook {
-        check_hook(hook)?;
+        check_hook("--pre-kill-hook", hook)?;
     }
     let drain_metric = match (
         &args.drain_metric,

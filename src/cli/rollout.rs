@@ -14,7 +14,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use crate::cli::context::Context;
-use crate::cli::deploy::{Job, RunArgs, run_machine};
+use crate::cli::deploy::{Job, RunArgs, check_hook, run_machine};
 use crate::cli::exit::{CliError, ExitCode};
 use crate::cli::interrupt;
 use crate::deploy::analysis::{self, CanaryHealth, Look, Side, Thresholds, Verdict};
@@ -28,7 +28,7 @@ use crate::marathon::client::AppQuery;
 use crate::marathon::health::{TaskHealth, task_health};
 use crate::marathon::labels;
 use crate::marathon::types::App;
-use crate::output::{Table, Ui};
+use crate::output::{OutputFormat, Table, Ui};
 use crate::render::rules;
 
 /// The label that keeps a step plan with the new app.
@@ -82,6 +82,11 @@ pub struct PlanArgs {
     /// On a failed analysis, stop (exit 13) instead of rolling back.
     #[arg(long)]
     pub no_rollback: bool,
+    /// Your own check at every look of a step, for metrics HAProxy lacks:
+    /// run with the group, the step (1-based), the new and the old app's
+    /// JSON; exit 0 passes, anything else fails the look.
+    #[arg(long, value_name = "EXE")]
+    pub analysis_hook: Option<std::path::PathBuf>,
 }
 
 /// What the plan driver needs from `split`'s flags.
@@ -214,6 +219,9 @@ fn group_apps(ctx: &Context, group: &str) -> anyhow::Result<Vec<App>> {
 
 /// Runs a step plan.
 pub fn run(ui: &mut Ui, ctx: &Context, mut job: PlanRun<'_>) -> anyhow::Result<ExitCode> {
+    if let Some(hook) = &job.plan.analysis_hook {
+        check_hook("--analysis-hook", hook)?;
+    }
     let apps = group_apps(ctx, &job.group)?;
     let (plan, start, mut first_app) = if job.plan.resume {
         let Some(newest) = apps.get(1).and(apps.last()) else {
@@ -239,11 +247,7 @@ pub fn run(ui: &mut Ui, ctx: &Context, mut job: PlanRun<'_>) -> anyhow::Result<E
                     "move the split with --new-instances N, or finish it with promote or rollback",
                 )
             })?;
-        let step = plan
-            .steps
-            .iter()
-            .position(|n| *n >= newest.instances)
-            .unwrap_or(plan.steps.len());
+        let step = plan.position(newest.instances);
         ui.status(
             "Resuming",
             &format!(
@@ -294,13 +298,20 @@ pub fn run(ui: &mut Ui, ctx: &Context, mut job: PlanRun<'_>) -> anyhow::Result<E
         ui.info("every step is at the target: the plan is the promotion");
     }
     if job.run.dry_run {
-        ui.result_json(&json!({"group": job.group, "plan": plan}))?;
+        let data = json!({"group": job.group, "plan": plan});
+        let format = if job.json {
+            OutputFormat::Json
+        } else {
+            OutputFormat::Human
+        };
+        ui.result_data(&format, &data, || plan_table(&plan))?;
         return Ok(ExitCode::Success);
     }
     let (wake, woken) = mpsc::channel::<()>();
     let mut machine = Rollout::new(plan.clone());
     let mut queue = machine.handle(Input::Start(start), Instant::now());
     let mut canary_tasks: BTreeSet<String> = BTreeSet::new();
+    let mut step = start + 1;
     let lbs = LbClient::new(ctx.lb_http()?, job.run.lb.instances(ctx)?);
     loop {
         let mut next = Vec::new();
@@ -331,10 +342,19 @@ pub fn run(ui: &mut Ui, ctx: &Context, mut job: PlanRun<'_>) -> anyhow::Result<E
                         ui, ctx, job.run, finish, job.json,
                     )?))
                 }
-                Action::Look => Some(look(ctx, &lbs, &job.group, &mut canary_tasks)?),
+                Action::Look => {
+                    let mut input = look(ctx, &lbs, &job.group, &mut canary_tasks)?;
+                    if let (Some(hook), Input::Looked { hook_failure, .. }) =
+                        (&job.plan.analysis_hook, &mut input)
+                    {
+                        *hook_failure = run_hook(ctx, hook, &job.group, step)?;
+                    }
+                    Some(input)
+                }
                 Action::Notify(event) => {
-                    if let Event::StepStarted { .. } = event {
+                    if let Event::StepStarted { step: n, .. } = event {
                         canary_tasks.clear();
+                        step = n;
                     }
                     report(ui, &event, job.json)?;
                     None
@@ -363,6 +383,74 @@ pub fn run(ui: &mut Ui, ctx: &Context, mut job: PlanRun<'_>) -> anyhow::Result<E
     }
 }
 
+/// Runs `--analysis-hook GROUP STEP NEW_APP_JSON OLD_APP_JSON`; why it
+/// failed, or None when it exited 0.
+fn run_hook(
+    ctx: &Context,
+    hook: &std::path::Path,
+    group: &str,
+    step: usize,
+) -> anyhow::Result<Option<String>> {
+    let apps = group_apps(ctx, group)?;
+    let [.., old, new] = apps.as_slice() else {
+        return Ok(Some("the group is no longer split".into()));
+    };
+    let marathon = ctx.marathon()?;
+    let raw = |id: &str| -> anyhow::Result<String> {
+        let value = marathon.app_raw(id)?;
+        Ok(value.get("app").cloned().unwrap_or(value).to_string())
+    };
+    let output = std::process::Command::new(hook)
+        .arg(group)
+        .arg(step.to_string())
+        .arg(raw(&new.id)?)
+        .arg(raw(&old.id)?)
+        .stdin(std::process::Stdio::null())
+        .output();
+    Ok(match output {
+        Ok(out) if out.status.success() => None,
+        Ok(out) => {
+            let said = String::from_utf8_lossy(&out.stderr);
+            let said = said.lines().next().unwrap_or_default().trim();
+            Some(match (out.status.code(), said.is_empty()) {
+                (Some(code), true) => format!("exited with status {code}"),
+                (Some(code), false) => format!("exited with status {code}: {said}"),
+                (None, _) => "was killed by a signal".into(),
+            })
+        }
+        Err(e) => Some(format!("could not run {}: {e}", hook.display())),
+    })
+}
+
+/// `--dry-run`: each step, its new instances and what ends it.
+fn plan_table(plan: &Plan) -> Table {
+    let mut table = Table::new(&["step", "new instances", "old instances", "then"]);
+    let t = &plan.thresholds;
+    let rules = format!(
+        "analyse for {} (error rate ≤ {}, avg response ≤ {} ms and ≤ {}× the old, ≥ {} requests)",
+        plan.pause_text(),
+        analysis::percent(t.max_error_rate),
+        t.max_latency_ms,
+        t.max_latency_ratio,
+        t.min_requests
+    );
+    for (i, n) in plan.steps.iter().enumerate() {
+        table.row(vec![
+            (i + 1).to_string(),
+            n.to_string(),
+            (plan.target - n).to_string(),
+            rules.clone(),
+        ]);
+    }
+    table.row(vec![
+        "promote".into(),
+        plan.target.to_string(),
+        "0".into(),
+        "done".into(),
+    ]);
+    table
+}
+
 fn moved_input(code: ExitCode) -> Input {
     match code {
         ExitCode::Success => Input::Moved(None),
@@ -389,6 +477,7 @@ fn look(
                 lost_tasks: seen.len() as u32,
                 failing: 0,
             },
+            hook_failure: None,
         });
     };
     let port = GroupState::of(&[old, new]).map_or(0, |g| g.port);
@@ -450,6 +539,7 @@ fn look(
             lost_tasks: lost,
             failing,
         },
+        hook_failure: None,
     })
 }
 

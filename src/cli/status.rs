@@ -12,9 +12,11 @@ use crate::cli::context::Context;
 use crate::cli::exit::{CliError, ExitCode};
 use crate::cli::lb_args::LbArgs;
 use crate::cli::output_args::OutputArgs;
+use crate::cli::rollout::PLAN_LABEL;
 use crate::deploy::group::{GroupState, Phase};
 use crate::deploy::plan;
 use crate::deploy::proof::{self, ProofChoice};
+use crate::deploy::rollout::Plan;
 use crate::lb::client::LbClient;
 use crate::lb::stats::{self, StatsRow};
 use crate::marathon::client::AppQuery;
@@ -96,6 +98,49 @@ struct GroupStatus {
     target: u32,
     apps: Vec<AppStatus>,
     lbs: Vec<LbStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<PlanStatus>,
+}
+
+/// A split's step plan (`split --steps`), read from the new app's label.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PlanStatus {
+    /// New instances at each canary step.
+    steps: Vec<u32>,
+    /// The promotion.
+    target: u32,
+    /// Each step's pause.
+    pause: String,
+    /// The step the split stands at (1-based; steps + 1 is the promotion).
+    step: usize,
+    /// What `split --resume` does next.
+    next: String,
+}
+
+/// The step plan of a split group, if its new app carries one.
+fn plan_status(group: &str, apps: &[&App]) -> Option<PlanStatus> {
+    let [.., _, new] = apps else {
+        return None;
+    };
+    let plan: Plan = serde_json::from_str(new.label(PLAN_LABEL)?).ok()?;
+    let at = plan.position(new.instances);
+    let next = if at < plan.steps.len() {
+        format!(
+            "`dcos lb split --group {group} --resume` analyses step {} ({} new), then goes on; `dcos lb rollback {group}` goes back",
+            at + 1,
+            plan.steps[at]
+        )
+    } else {
+        format!("`dcos lb split --group {group} --resume` promotes")
+    };
+    Some(PlanStatus {
+        pause: plan.pause_text(),
+        step: at + 1,
+        steps: plan.steps,
+        target: plan.target,
+        next,
+    })
 }
 
 fn group_status(
@@ -121,6 +166,7 @@ fn group_status(
                 split_percent: a.instances * 100 / total,
             })
             .collect(),
+        plan: plan_status(group, apps),
         lbs: lbs
             .iter()
             .map(|(url, rows)| LbStatus {
@@ -271,6 +317,23 @@ pub fn cmd_status(ui: &mut Ui, ctx: &Context, args: &StatusArgs) -> anyhow::Resu
                 ui.result_ndjson(&serde_json::to_value(&statuses)?)?;
             }
             _ => ui.result_data(&format, &statuses, || table(&statuses))?,
+        }
+        if matches!(format, OutputFormat::Human) {
+            for (g, plan) in statuses
+                .iter()
+                .filter_map(|g| g.plan.as_ref().map(|p| (&g.group, p)))
+            {
+                let steps: Vec<String> = plan.steps.iter().map(u32::to_string).collect();
+                ui.info(&format!(
+                    "{g}: step plan {} → {} (pause {}), at step {} of {}; next: {}",
+                    steps.join(", "),
+                    plan.target,
+                    plan.pause,
+                    plan.step,
+                    plan.steps.len(),
+                    plan.next
+                ));
+            }
         }
         printed += 1;
         if !args.watch || args.count.is_some_and(|n| printed >= n) {

@@ -54,6 +54,26 @@ pub struct Plan {
     pub rollback: bool,
 }
 
+impl Plan {
+    /// The step a split with `new_instances` on the new app stands at
+    /// (0-based): the first step it has not passed; `steps.len()` is the
+    /// promotion.
+    pub fn position(&self, new_instances: u32) -> usize {
+        self.steps
+            .iter()
+            .position(|n| *n >= new_instances)
+            .unwrap_or(self.steps.len())
+    }
+
+    /// The pause in words: `120 s`, or `manual`.
+    pub fn pause_text(&self) -> String {
+        match self.pause {
+            Pause::For(d) => format!("{} s", d.as_secs_f64()),
+            Pause::Manual => "manual".into(),
+        }
+    }
+}
+
 /// What the driver must do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -88,6 +108,8 @@ pub enum Input {
         sides: Vec<(String, Side)>,
         /// Marathon's view of the canary.
         health: CanaryHealth,
+        /// Why `--analysis-hook` failed this look, if it did.
+        hook_failure: Option<String>,
     },
     /// The deadline passed.
     Timer,
@@ -262,8 +284,9 @@ impl Rollout {
                     looks,
                     sides,
                     health,
+                    hook_failure,
                 },
-            ) if a.looking => self.judge(a, &looks, &sides, &health, now),
+            ) if a.looking => self.judge(a, &looks, &sides, &health, hook_failure, now),
             (phase, _) => {
                 self.phase = phase;
                 Vec::new()
@@ -311,6 +334,7 @@ impl Rollout {
         looks: &[Look],
         sides: &[(String, Side)],
         health: &CanaryHealth,
+        hook_failure: Option<String>,
         now: Instant,
     ) -> Vec<Action> {
         a.window.observe(looks, |addr| {
@@ -322,7 +346,10 @@ impl Rollout {
             // The baseline: counters from before the step do not count.
             return self.wait(a, now);
         }
-        let verdict = analysis::judge(&a.window, health, &self.plan.thresholds);
+        let verdict = match hook_failure {
+            Some(why) => Verdict::Fail(format!("--analysis-hook: {why}")),
+            None => analysis::judge(&a.window, health, &self.plan.thresholds),
+        };
         let event = Action::Notify(Event::Analysis {
             step: self.step + 1,
             new: a.window.new.clone(),

@@ -27,6 +27,8 @@ struct World {
     old: ServerCounters,
     /// A move fails with this exit code.
     move_fails: Option<u8>,
+    /// The analysis hook fails from this look on.
+    hook_fails_at: Option<u32>,
 }
 
 impl World {
@@ -47,6 +49,7 @@ impl World {
             new: server(NEW),
             old: server(OLD),
             move_fails: None,
+            hook_fails_at: None,
         }
     }
 
@@ -74,6 +77,10 @@ impl World {
             }],
             sides: vec![(NEW.into(), Side::New), (OLD.into(), Side::Old)],
             health: CanaryHealth::default(),
+            hook_failure: self
+                .hook_fails_at
+                .filter(|at| self.looks >= *at)
+                .map(|_| "exited with status 1".into()),
         }
     }
 }
@@ -272,5 +279,21 @@ fn a_move_that_stops_stops_the_plan_with_its_code() {
             }
         ),
         "{outcome:?}"
+    );
+}
+
+#[test]
+fn a_failing_analysis_hook_fails_the_step_like_a_rule() {
+    let mut world = World::new(50);
+    world.hook_fails_at = Some(3);
+    let (transcript, outcome) = run(plan(), &mut world, 0);
+    assert_eq!(
+        outcome,
+        Outcome::RolledBack {
+            step: 1,
+            rule: "--analysis-hook: exited with status 1".into(),
+            canary_requests: 100,
+        },
+        "{transcript}"
     );
 }

@@ -49,8 +49,34 @@ fn a_good_canary_walks_its_steps_to_promotion_with_no_failed_request() {
     let h = Harness::new(1);
     let v1 = http_app(&h, "v1", json!({}));
     assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
-    let load = h.load();
     let v2 = http_app(&h, "v2", json!({}));
+    let dry = h.output(&[
+        "split",
+        v2.to_str().unwrap(),
+        "--steps",
+        "25%,50%",
+        "--dry-run",
+    ]);
+    let table = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    assert!(
+        table.contains("analyse for 120 s (error rate ≤ 1%") && table.contains("promote"),
+        "{table}"
+    );
+    assert!(
+        String::from_utf8_lossy(&dry.stderr).contains("25% → 1, 50% → 2"),
+        "the rounding is said"
+    );
+    assert_eq!(
+        h.apps(),
+        owned(&[("/web-blue", 4)]),
+        "a dry run changes nothing"
+    );
+    let load = h.load();
     let (code, stderr) = h.run(&plan_args(v2.to_str().unwrap(), "1,2", &[]), LIMIT);
     let counts = load.stop();
     report("good canary, steps 1,2", &counts);
@@ -137,6 +163,27 @@ fn a_step_with_too_little_traffic_is_inconclusive_not_passed() {
         owned(&[("/web-blue", 3), ("/web-green", 1)]),
         "left at step 1"
     );
+    let output = h.output(&["status", &h.group, "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let plan = &status[0]["plan"];
+    assert_eq!(plan["steps"], json!([1, 2]), "{status}");
+    assert_eq!(
+        (plan["step"].as_u64(), plan["target"].as_u64()),
+        (Some(1), Some(4)),
+        "{status}"
+    );
+    assert!(
+        plan["next"]
+            .as_str()
+            .is_some_and(|n| n.contains("--resume") && n.contains("step 1")),
+        "{status}"
+    );
+    let human = h.output(&["status", &h.group]);
+    let stderr = String::from_utf8_lossy(&human.stderr);
+    assert!(
+        stderr.contains("step plan 1, 2 → 4 (pause 3 s), at step 1 of 2"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -187,5 +234,53 @@ fn ctrl_c_in_a_pause_then_resume_from_a_clean_home_continues_at_that_step() {
         "{stderr}"
     );
     assert_eq!(h.apps(), owned(&[("/web-green", 4)]));
+    assert_eq!(counts.failed, 0, "{counts:?}");
+}
+
+#[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
+fn an_analysis_hook_gets_group_step_and_both_apps_and_its_failure_rolls_back() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let h = Harness::new(1);
+    let v1 = http_app(&h, "v1", json!({}));
+    assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
+    let load = h.load();
+    let log = h.home().join("hook.log");
+    let hook = h.home().join("hook.sh");
+    fs_err::write(
+        &hook,
+        format!(
+            "#!/bin/sh\nprintf '%s %s\\n' \"$1\" \"$2\" >> '{}'\n\
+             case \"$3\" in *'\"/web-green\"'*) ;; *) exit 3;; esac\n\
+             case \"$4\" in *'\"/web-blue\"'*) ;; *) exit 4;; esac\n\
+             echo 'p99 too high' >&2; exit 1\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    fs_err::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let v2 = http_app(&h, "v2", json!({}));
+    let (code, stderr) = h.run(
+        &plan_args(
+            v2.to_str().unwrap(),
+            "1,2",
+            &["--analysis-hook", hook.to_str().unwrap()],
+        ),
+        LIMIT,
+    );
+    let counts = load.stop();
+    report("analysis hook fails", &counts);
+    assert_eq!(code, 12, "{stderr}");
+    assert!(
+        stderr.contains("--analysis-hook: exited with status 1: p99 too high"),
+        "{stderr}"
+    );
+    let calls = fs_err::read_to_string(&log).unwrap();
+    assert_eq!(
+        calls.lines().next(),
+        Some(format!("{} 1", h.group).as_str()),
+        "{calls}"
+    );
+    assert_eq!(h.apps(), owned(&[("/web-blue", 4)]));
     assert_eq!(counts.failed, 0, "{counts:?}");
 }
