@@ -343,7 +343,7 @@ pub fn run(ui: &mut Ui, ctx: &Context, mut job: PlanRun<'_>) -> anyhow::Result<E
                     )?))
                 }
                 Action::Look => {
-                    let mut input = look(ctx, &lbs, &job.group, &mut canary_tasks)?;
+                    let mut input = look(ctx, &lbs, &job.group, &mut canary_tasks)?.into_input();
                     if let (Some(hook), Input::Looked { hook_failure, .. }) =
                         (&job.plan.analysis_hook, &mut input)
                     {
@@ -458,6 +458,46 @@ fn moved_input(code: ExitCode) -> Input {
     }
 }
 
+/// One look's readings.
+pub struct Reading {
+    /// Every LB's counters of the group's backend.
+    pub looks: Vec<Look>,
+    /// Which app each server address (or name) is.
+    pub sides: Vec<(String, Side)>,
+    /// Marathon's view of the canary.
+    pub health: CanaryHealth,
+}
+
+impl Reading {
+    fn into_input(self) -> Input {
+        Input::Looked {
+            looks: self.looks,
+            sides: self.sides,
+            health: self.health,
+            hook_failure: None,
+        }
+    }
+
+    /// The app of a server address or name.
+    pub fn side(&self, key: &str) -> Option<Side> {
+        self.sides.iter().find(|(k, _)| k == key).map(|(_, s)| *s)
+    }
+}
+
+/// The canary of a group's plan judged on the counters as they stand
+/// (since each LB's last reload), as `status` shows it.
+pub fn current_analysis(
+    ctx: &Context,
+    lbs: &LbClient,
+    group: &str,
+    plan: &Plan,
+) -> anyhow::Result<(analysis::Window, Verdict)> {
+    let reading = look(ctx, lbs, group, &mut BTreeSet::new())?;
+    let window = analysis::Window::since_reload(&reading.looks, |k| reading.side(k));
+    let verdict = analysis::judge(&window, &reading.health, &plan.thresholds);
+    Ok((window, verdict))
+}
+
 /// One look: every LB's counters of the group's backend, which app each
 /// server is, and Marathon's view of the canary's tasks (`seen` keeps the
 /// canary's tasks of the step, to notice the ones Marathon lost).
@@ -466,18 +506,17 @@ fn look(
     lbs: &LbClient,
     group: &str,
     seen: &mut BTreeSet<String>,
-) -> anyhow::Result<Input> {
+) -> anyhow::Result<Reading> {
     let apps = group_apps(ctx, group)?;
     let [.., old, new] = apps.as_slice() else {
         // The canary app is gone: every task it had is lost.
-        return Ok(Input::Looked {
+        return Ok(Reading {
             looks: Vec::new(),
             sides: Vec::new(),
             health: CanaryHealth {
                 lost_tasks: seen.len() as u32,
                 failing: 0,
             },
-            hook_failure: None,
         });
     };
     let port = GroupState::of(&[old, new]).map_or(0, |g| g.port);
@@ -532,14 +571,13 @@ fn look(
             },
         })
         .collect();
-    Ok(Input::Looked {
+    Ok(Reading {
         looks,
         sides,
         health: CanaryHealth {
             lost_tasks: lost,
             failing,
         },
-        hook_failure: None,
     })
 }
 

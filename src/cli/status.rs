@@ -12,7 +12,8 @@ use crate::cli::context::Context;
 use crate::cli::exit::{CliError, ExitCode};
 use crate::cli::lb_args::LbArgs;
 use crate::cli::output_args::OutputArgs;
-use crate::cli::rollout::PLAN_LABEL;
+use crate::cli::rollout::{self, PLAN_LABEL};
+use crate::deploy::analysis::{Figures, Verdict};
 use crate::deploy::group::{GroupState, Phase};
 use crate::deploy::plan;
 use crate::deploy::proof::{self, ProofChoice};
@@ -116,6 +117,19 @@ struct PlanStatus {
     step: usize,
     /// What `split --resume` does next.
     next: String,
+    /// The canary judged on the counters as they stand (since each LB's
+    /// last reload), by the plan's rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    analysis: Option<CurrentAnalysis>,
+}
+
+/// The last analysis, as the counters stand.
+#[derive(Debug, Serialize)]
+struct CurrentAnalysis {
+    new: Figures,
+    old: Figures,
+    #[serde(flatten)]
+    verdict: Verdict,
 }
 
 /// The step plan of a split group, if its new app carries one.
@@ -135,6 +149,7 @@ fn plan_status(group: &str, apps: &[&App]) -> Option<PlanStatus> {
         format!("`dcos lb split --group {group} --resume` promotes")
     };
     Some(PlanStatus {
+        analysis: None,
         pause: plan.pause_text(),
         step: at + 1,
         steps: plan.steps,
@@ -305,13 +320,32 @@ pub fn cmd_status(ui: &mut Ui, ctx: &Context, args: &StatusArgs) -> anyhow::Resu
             .into_iter()
             .map(|(u, r)| (u, r.map_err(|e| e.to_string())))
             .collect();
-        let statuses: Vec<GroupStatus> = groups
+        let mut statuses: Vec<GroupStatus> = groups
             .iter_mut()
             .map(|(group, apps)| {
                 apps.sort_by(|a, b| plan::start_order(a, b));
                 group_status(group, apps, &lb_rows)
             })
             .collect();
+        for status in &mut statuses {
+            let Some(plan_status) = status.plan.as_mut() else {
+                continue;
+            };
+            let plan = groups.get(&status.group).and_then(|apps| {
+                let newest = apps.last()?;
+                serde_json::from_str::<Plan>(newest.label(PLAN_LABEL)?).ok()
+            });
+            if let Some(plan) = plan
+                && !lb.urls().is_empty()
+            {
+                let (window, verdict) = rollout::current_analysis(ctx, &lb, &status.group, &plan)?;
+                plan_status.analysis = Some(CurrentAnalysis {
+                    new: window.new,
+                    old: window.old,
+                    verdict,
+                });
+            }
+        }
         match format {
             OutputFormat::Json if args.watch => {
                 ui.result_ndjson(&serde_json::to_value(&statuses)?)?;
@@ -333,6 +367,17 @@ pub fn cmd_status(ui: &mut Ui, ctx: &Context, args: &StatusArgs) -> anyhow::Resu
                     plan.steps.len(),
                     plan.next
                 ));
+                if let Some(a) = &plan.analysis {
+                    let (word, rule) = match &a.verdict {
+                        Verdict::Pass(r) => ("pass", r),
+                        Verdict::Fail(r) => ("FAIL", r),
+                        Verdict::Inconclusive(r) => ("inconclusive", r),
+                    };
+                    ui.info(&format!(
+                        "{g}: the canary since the last reload: {word}: {rule} (new {} requests, old {})",
+                        a.new.requests, a.old.requests
+                    ));
+                }
             }
         }
         printed += 1;

@@ -166,6 +166,35 @@ impl Window {
         }
     }
 
+    /// The figures of the counters as they stand, with no baseline: what
+    /// each LB's serving worker counted since it started (its last
+    /// reload). `dcos lb status` judges a plan's canary on them.
+    pub fn since_reload(looks: &[Look], side: impl Fn(&str) -> Option<Side>) -> Self {
+        let zero = |servers: &Vec<ServerCounters>| {
+            servers
+                .iter()
+                .map(|c| ServerCounters {
+                    hrsp: [0; 6],
+                    eresp: 0,
+                    econ: 0,
+                    lbtot: 0,
+                    ..c.clone()
+                })
+                .collect()
+        };
+        let baseline: Vec<Look> = looks
+            .iter()
+            .map(|l| Look {
+                servers: l.servers.as_ref().map(zero).map_err(Clone::clone),
+                ..l.clone()
+            })
+            .collect();
+        let mut window = Self::default();
+        window.observe(&baseline, &side);
+        window.observe(looks, &side);
+        window
+    }
+
     /// The canary's share of the servers HAProxy picked.
     pub fn new_share(&self) -> Option<f64> {
         let total = self.new.selected + self.old.selected;

@@ -256,3 +256,16 @@ fn a_tcp_backend_says_why_it_cannot_judge() {
         "{verdict:?}"
     );
 }
+
+#[test]
+fn since_reload_counts_what_the_serving_worker_counted() {
+    let w = Window::since_reload(
+        &[look(9, vec![server(NEW, 40, 2, 5), server(OLD, 120, 0, 5)])],
+        side,
+    );
+    assert_eq!(
+        (w.new.requests, w.new.errors_5xx, w.old.requests),
+        (42, 2, 120)
+    );
+    assert_eq!(w.resets, 0);
+}

@@ -178,6 +178,10 @@ fn a_step_with_too_little_traffic_is_inconclusive_not_passed() {
             .is_some_and(|n| n.contains("--resume") && n.contains("step 1")),
         "{status}"
     );
+    assert_eq!(
+        plan["analysis"]["verdict"], "inconclusive",
+        "with no traffic the last analysis decides nothing: {status}"
+    );
     let human = h.output(&["status", &h.group]);
     let stderr = String::from_utf8_lossy(&human.stderr);
     assert!(
