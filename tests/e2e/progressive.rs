@@ -288,3 +288,31 @@ fn an_analysis_hook_gets_group_step_and_both_apps_and_its_failure_rolls_back() {
     assert_eq!(h.apps(), owned(&[("/web-blue", 4)]));
     assert_eq!(counts.failed, 0, "{counts:?}");
 }
+
+#[test]
+#[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
+fn a_manual_gate_holds_the_split_until_promote() {
+    let h = Harness::new(1);
+    let v1 = http_app(&h, "v1", json!({}));
+    assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
+    let load = h.load();
+    let v2 = http_app(&h, "v2", json!({}));
+    let mut args = vec!["split", v2.to_str().unwrap(), "--steps", "1", "--pause"];
+    args.extend(&FAST[2..]);
+    let (code, stderr) = h.run(&args, LIMIT);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("Paused step 1 passed its analysis") && stderr.contains("dcos lb promote"),
+        "{stderr}"
+    );
+    assert_eq!(
+        h.apps(),
+        owned(&[("/web-blue", 3), ("/web-green", 1)]),
+        "the gate holds the split"
+    );
+    assert_eq!(h.run(&["promote", &h.group], LIMIT).0, 0);
+    let counts = load.stop();
+    report("manual gate, then promote", &counts);
+    assert_eq!(h.apps(), owned(&[("/web-green", 4)]));
+    assert_eq!(counts.failed, 0, "{counts:?}");
+}
