@@ -61,7 +61,7 @@
 //! [`RenderError`] naming the app and label or template.
 
 mod config;
-mod dates;
+pub(crate) mod dates;
 mod defaults;
 mod error;
 mod model;
