@@ -60,34 +60,58 @@ impl StatsRow {
     }
 }
 
-/// Parses a stats CSV body. Fields are read as CSV, not split on commas:
-/// HAProxy quotes a field that holds a comma (a check's description, say),
-/// and splitting would shift every later column, `addr` among them.
-pub fn parse(body: &str) -> Result<Vec<StatsRow>, StatsError> {
-    let body = body.trim_start_matches(|c: char| c.is_whitespace());
-    let body = body.strip_prefix('#').ok_or(StatsError::NoHeader)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(body.as_bytes());
-    let header = reader.headers().map_err(|_| StatsError::NoHeader)?.clone();
-    let index: HashMap<&str, usize> = header.iter().enumerate().map(|(i, n)| (n, i)).collect();
-    let column = |name: &'static str| {
-        index
+/// A stats CSV body read by its header: the column of each name, and the
+/// data rows (neither empty nor `#` comments). Fields are read as CSV, not
+/// split on commas: HAProxy quotes a field that holds a comma (a check's
+/// description, say), and splitting would shift every later column.
+struct Csv {
+    index: HashMap<String, usize>,
+    records: Vec<csv::StringRecord>,
+}
+
+impl Csv {
+    fn read(body: &str) -> Result<Self, StatsError> {
+        let body = body.trim_start_matches(|c: char| c.is_whitespace());
+        let body = body.strip_prefix('#').ok_or(StatsError::NoHeader)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(body.as_bytes());
+        let header = reader.headers().map_err(|_| StatsError::NoHeader)?;
+        let index = header
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.to_string(), i))
+            .collect();
+        let records = reader
+            .records()
+            .filter_map(Result::ok)
+            .filter(|r| {
+                r.get(0)
+                    .is_some_and(|f| !f.is_empty() && !f.starts_with('#'))
+            })
+            .collect();
+        Ok(Self { index, records })
+    }
+
+    fn column(&self, name: &'static str) -> Result<usize, StatsError> {
+        self.index
             .get(name)
             .copied()
             .ok_or(StatsError::MissingColumn(name))
-    };
+    }
+}
+
+/// Parses a stats CSV body into the rows the drain reads ([`StatsRow`]).
+pub fn parse(body: &str) -> Result<Vec<StatsRow>, StatsError> {
+    let csv = Csv::read(body)?;
+    let column = |name| csv.column(name);
     let (pxname, svname, status) = (column("pxname")?, column("svname")?, column("status")?);
     let (scur, qcur) = (column("scur")?, column("qcur")?);
-    let addr = index.get("addr").copied();
-    let rows = reader
-        .records()
-        .filter_map(Result::ok)
-        .filter(|r| {
-            r.get(0)
-                .is_some_and(|f| !f.is_empty() && !f.starts_with('#'))
-        })
+    let addr = csv.index.get("addr").copied();
+    let rows = csv
+        .records
+        .iter()
         .map(|record| {
             let field = |i: usize| record.get(i).unwrap_or("");
             let number = |i: usize| field(i).parse::<u64>().unwrap_or(0);
@@ -144,25 +168,16 @@ impl ServerCounters {
 /// The server rows' counters of a stats CSV body. Columns an older HAProxy
 /// lacks read as 0.
 pub fn counters(body: &str) -> Result<Vec<ServerCounters>, StatsError> {
-    let body = body.trim_start_matches(|c: char| c.is_whitespace());
-    let body = body.strip_prefix('#').ok_or(StatsError::NoHeader)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(body.as_bytes());
-    let header = reader.headers().map_err(|_| StatsError::NoHeader)?.clone();
-    let index: HashMap<&str, usize> = header.iter().enumerate().map(|(i, n)| (n, i)).collect();
+    let csv = Csv::read(body)?;
     for needed in ["pxname", "svname", "status"] {
-        if !index.contains_key(needed) {
-            return Err(StatsError::MissingColumn(needed));
-        }
+        csv.column(needed)?;
     }
-    let rows = reader
-        .records()
-        .filter_map(Result::ok)
+    let rows = csv
+        .records
+        .iter()
         .filter_map(|record| {
             let text = |name: &str| {
-                index
+                csv.index
                     .get(name)
                     .and_then(|i| record.get(*i))
                     .unwrap_or("")
