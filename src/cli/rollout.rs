@@ -6,7 +6,6 @@
 //! machine reads it back from Marathon.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::ToSocketAddrs;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -18,11 +17,11 @@ use crate::cli::deploy::{Job, RunArgs, check_hook, run_machine};
 use crate::cli::exit::{CliError, ExitCode};
 use crate::cli::interrupt;
 use crate::deploy::analysis::{self, CanaryHealth, Look, Side, Thresholds, Verdict};
-use crate::deploy::drain;
 use crate::deploy::group::GroupState;
 use crate::deploy::machine::Mode;
 use crate::deploy::plan;
 use crate::deploy::rollout::{Action, Event, Input, Outcome, Pause, Plan, Rollout};
+use crate::deploy::{drain, driver};
 use crate::lb::client::LbClient;
 use crate::marathon::client::AppQuery;
 use crate::marathon::health::{TaskHealth, task_health};
@@ -33,6 +32,11 @@ use crate::render::rules;
 
 /// The label that keeps a step plan with the new app.
 pub const PLAN_LABEL: &str = "DCOS_LB_PLAN";
+
+/// The step plan a group's new app carries, if any.
+pub fn plan_of(app: &App) -> Option<Plan> {
+    serde_json::from_str(app.label(PLAN_LABEL)?).ok()
+}
 
 /// Step-plan flags of `split`.
 #[derive(Debug, Clone, Args)]
@@ -235,18 +239,13 @@ pub fn run(ui: &mut Ui, ctx: &Context, mut job: PlanRun<'_>) -> anyhow::Result<E
             .hint("start one: dcos lb split APP.json --steps 1,2,5")
             .into());
         };
-        let plan: Plan = newest
-            .label(PLAN_LABEL)
-            .and_then(|text| serde_json::from_str(text).ok())
-            .ok_or_else(|| {
-                CliError::new(
-                    ExitCode::InvalidInput,
-                    format!("{} has no step plan (label {PLAN_LABEL})", newest.id),
-                )
-                .hint(
-                    "move the split with --new-instances N, or finish it with promote or rollback",
-                )
-            })?;
+        let plan = plan_of(newest).ok_or_else(|| {
+            CliError::new(
+                ExitCode::InvalidInput,
+                format!("{} has no step plan (label {PLAN_LABEL})", newest.id),
+            )
+            .hint("move the split with --new-instances N, or finish it with promote or rollback")
+        })?;
         let step = plan.position(newest.instances);
         ui.status(
             "Resuming",
@@ -343,12 +342,18 @@ pub fn run(ui: &mut Ui, ctx: &Context, mut job: PlanRun<'_>) -> anyhow::Result<E
                     )?))
                 }
                 Action::Look => {
-                    let mut input = look(ctx, &lbs, &job.group, &mut canary_tasks)?.into_input();
-                    if let (Some(hook), Input::Looked { hook_failure, .. }) =
-                        (&job.plan.analysis_hook, &mut input)
-                    {
-                        *hook_failure = run_hook(ctx, hook, &job.group, step)?;
-                    }
+                    let apps = group_apps(ctx, &job.group)?;
+                    let input = match apps.as_slice() {
+                        [.., old, new] => {
+                            let reading = look(&lbs, &job.group, old, new, &mut canary_tasks);
+                            let hook_failure = match &job.plan.analysis_hook {
+                                Some(hook) => run_hook(ctx, hook, &job.group, step, old, new)?,
+                                None => None,
+                            };
+                            reading.into_input(hook_failure)
+                        }
+                        _ => canary_gone(&canary_tasks).into_input(None),
+                    };
                     Some(input)
                 }
                 Action::Notify(event) => {
@@ -390,11 +395,9 @@ fn run_hook(
     hook: &std::path::Path,
     group: &str,
     step: usize,
+    old: &App,
+    new: &App,
 ) -> anyhow::Result<Option<String>> {
-    let apps = group_apps(ctx, group)?;
-    let [.., old, new] = apps.as_slice() else {
-        return Ok(Some("the group is no longer split".into()));
-    };
     let marathon = ctx.marathon()?;
     let raw = |id: &str| -> anyhow::Result<String> {
         let value = marathon.app_raw(id)?;
@@ -469,12 +472,12 @@ pub struct Reading {
 }
 
 impl Reading {
-    fn into_input(self) -> Input {
+    fn into_input(self, hook_failure: Option<String>) -> Input {
         Input::Looked {
             looks: self.looks,
             sides: self.sides,
             health: self.health,
-            hook_failure: None,
+            hook_failure,
         }
     }
 
@@ -487,53 +490,40 @@ impl Reading {
 /// The canary of a group's plan judged on the counters as they stand
 /// (since each LB's last reload), as `status` shows it.
 pub fn current_analysis(
-    ctx: &Context,
     lbs: &LbClient,
     group: &str,
+    old: &App,
+    new: &App,
     plan: &Plan,
-) -> anyhow::Result<(analysis::Window, Verdict)> {
-    let reading = look(ctx, lbs, group, &mut BTreeSet::new())?;
+) -> (analysis::Window, Verdict) {
+    let reading = look(lbs, group, old, new, &mut BTreeSet::new());
     let window = analysis::Window::since_reload(&reading.looks, |k| reading.side(k));
     let verdict = analysis::judge(&window, &reading.health, &plan.thresholds);
-    Ok((window, verdict))
+    (window, verdict)
 }
 
-/// One look: every LB's counters of the group's backend, which app each
-/// server is, and Marathon's view of the canary's tasks (`seen` keeps the
-/// canary's tasks of the step, to notice the ones Marathon lost).
-fn look(
-    ctx: &Context,
-    lbs: &LbClient,
-    group: &str,
-    seen: &mut BTreeSet<String>,
-) -> anyhow::Result<Reading> {
-    let apps = group_apps(ctx, group)?;
-    let [.., old, new] = apps.as_slice() else {
-        // The canary app is gone: every task it had is lost.
-        return Ok(Reading {
-            looks: Vec::new(),
-            sides: Vec::new(),
-            health: CanaryHealth {
-                lost_tasks: seen.len() as u32,
-                failing: 0,
-            },
-        });
-    };
+/// The readings of a look at a group whose apps Marathon no longer lists
+/// as split: the canary is gone, and every task it had is lost.
+fn canary_gone(seen: &BTreeSet<String>) -> Reading {
+    Reading {
+        looks: Vec::new(),
+        sides: Vec::new(),
+        health: CanaryHealth {
+            lost_tasks: seen.len() as u32,
+            failing: 0,
+        },
+    }
+}
+
+/// One look at a split group (`old`, `new` as Marathon lists them): every
+/// LB's counters of the group's backend, which app each server is, and
+/// Marathon's view of the canary's tasks (`seen` keeps the canary's tasks
+/// of the step, to notice the ones Marathon lost).
+fn look(lbs: &LbClient, group: &str, old: &App, new: &App, seen: &mut BTreeSet<String>) -> Reading {
     let port = GroupState::of(&[old, new]).map_or(0, |g| g.port);
     let backend = rules::group_backend_name(group, port);
     let mut host_ips = BTreeMap::new();
-    for task in old.tasks.iter().chain(&new.tasks) {
-        host_ips.entry(task.host.clone()).or_insert_with(|| {
-            (task.host.as_str(), 0)
-                .to_socket_addrs()
-                .map(|a| {
-                    a.filter(|a| a.is_ipv4())
-                        .map(|a| a.ip().to_string())
-                        .collect()
-                })
-                .unwrap_or_default()
-        });
-    }
+    driver::resolve_hosts(old.tasks.iter().chain(&new.tasks), &mut host_ips);
     let mut sides = Vec::new();
     for (app, side) in [(old, Side::Old), (new, Side::New)] {
         for task in &app.tasks {
@@ -571,14 +561,14 @@ fn look(
             },
         })
         .collect();
-    Ok(Reading {
+    Reading {
         looks,
         sides,
         health: CanaryHealth {
             lost_tasks: lost,
             failing,
         },
-    })
+    }
 }
 
 /// A step's start as a status line, an analysis as a small table (or
@@ -622,11 +612,7 @@ fn report(ui: &mut Ui, event: &Event, json: bool) -> anyhow::Result<()> {
                     f.down.to_string(),
                 ]);
             }
-            let (word, rule) = match verdict {
-                Verdict::Pass(r) => ("pass", r),
-                Verdict::Fail(r) => ("FAIL", r),
-                Verdict::Inconclusive(r) => ("inconclusive", r),
-            };
+            let (word, rule) = verdict.parts();
             let resets = if *resets > 0 {
                 format!(" ({resets} counter reset(s) stitched)")
             } else {

@@ -12,7 +12,7 @@ use crate::cli::context::Context;
 use crate::cli::exit::{CliError, ExitCode};
 use crate::cli::lb_args::LbArgs;
 use crate::cli::output_args::OutputArgs;
-use crate::cli::rollout::{self, PLAN_LABEL};
+use crate::cli::rollout;
 use crate::deploy::analysis::{Figures, Verdict};
 use crate::deploy::group::{GroupState, Phase};
 use crate::deploy::plan;
@@ -121,6 +121,9 @@ struct PlanStatus {
     /// last reload), by the plan's rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     analysis: Option<CurrentAnalysis>,
+    /// The plan as the label holds it, for the analysis.
+    #[serde(skip)]
+    plan: Plan,
 }
 
 /// The last analysis, as the counters stand.
@@ -137,7 +140,7 @@ fn plan_status(group: &str, apps: &[&App]) -> Option<PlanStatus> {
     let [.., _, new] = apps else {
         return None;
     };
-    let plan: Plan = serde_json::from_str(new.label(PLAN_LABEL)?).ok()?;
+    let plan = rollout::plan_of(new)?;
     let at = plan.position(new.instances);
     let next = if at < plan.steps.len() {
         format!(
@@ -152,9 +155,10 @@ fn plan_status(group: &str, apps: &[&App]) -> Option<PlanStatus> {
         analysis: None,
         pause: plan.pause_text(),
         step: at + 1,
-        steps: plan.steps,
+        steps: plan.steps.clone(),
         target: plan.target,
         next,
+        plan,
     })
 }
 
@@ -331,14 +335,11 @@ pub fn cmd_status(ui: &mut Ui, ctx: &Context, args: &StatusArgs) -> anyhow::Resu
             let Some(plan_status) = status.plan.as_mut() else {
                 continue;
             };
-            let plan = groups.get(&status.group).and_then(|apps| {
-                let newest = apps.last()?;
-                serde_json::from_str::<Plan>(newest.label(PLAN_LABEL)?).ok()
-            });
-            if let Some(plan) = plan
+            if let Some([.., old, new]) = groups.get(&status.group).map(Vec::as_slice)
                 && !lb.urls().is_empty()
             {
-                let (window, verdict) = rollout::current_analysis(ctx, &lb, &status.group, &plan)?;
+                let (window, verdict) =
+                    rollout::current_analysis(&lb, &status.group, old, new, &plan_status.plan);
                 plan_status.analysis = Some(CurrentAnalysis {
                     new: window.new,
                     old: window.old,
@@ -368,11 +369,7 @@ pub fn cmd_status(ui: &mut Ui, ctx: &Context, args: &StatusArgs) -> anyhow::Resu
                     plan.next
                 ));
                 if let Some(a) = &plan.analysis {
-                    let (word, rule) = match &a.verdict {
-                        Verdict::Pass(r) => ("pass", r),
-                        Verdict::Fail(r) => ("FAIL", r),
-                        Verdict::Inconclusive(r) => ("inconclusive", r),
-                    };
+                    let (word, rule) = a.verdict.parts();
                     ui.info(&format!(
                         "{g}: the canary since the last reload: {word}: {rule} (new {} requests, old {})",
                         a.new.requests, a.old.requests

@@ -254,6 +254,18 @@ pub enum Verdict {
     Inconclusive(String),
 }
 
+impl Verdict {
+    /// The verdict as a word for people (`pass`, `FAIL`, `inconclusive`)
+    /// and the rule that decided it.
+    pub fn parts(&self) -> (&'static str, &str) {
+        match self {
+            Self::Pass(rule) => ("pass", rule),
+            Self::Fail(rule) => ("FAIL", rule),
+            Self::Inconclusive(rule) => ("inconclusive", rule),
+        }
+    }
+}
+
 /// Judges the window: health first, then enough traffic, the error rate,
 /// the absolute and the relative response time.
 pub fn judge(window: &Window, health: &CanaryHealth, t: &Thresholds) -> Verdict {

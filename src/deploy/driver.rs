@@ -21,6 +21,7 @@ use crate::lb::client::LbClient;
 use crate::marathon::MarathonError;
 use crate::marathon::client::{AppQuery, MarathonClient};
 use crate::marathon::labels;
+use crate::marathon::types::Task;
 
 /// The real I/O of a deploy.
 #[derive(Debug)]
@@ -36,6 +37,29 @@ pub struct LiveIo {
     /// HTTP client for the drain metric (the LB client: no credentials).
     pub metric_http: reqwest::blocking::Client,
     resolved: BTreeMap<String, Vec<String>>,
+}
+
+/// Resolves each host of `tasks` not yet in `resolved` to its IPv4
+/// addresses (HAProxy lists servers by address; marathon-lb resolves the
+/// same names).
+pub fn resolve_hosts<'a>(
+    tasks: impl IntoIterator<Item = &'a Task>,
+    resolved: &mut BTreeMap<String, Vec<String>>,
+) {
+    for task in tasks {
+        if !resolved.contains_key(&task.host) {
+            let ips = (task.host.as_str(), 0)
+                .to_socket_addrs()
+                .map(|addrs| {
+                    addrs
+                        .filter(|a| a.is_ipv4())
+                        .map(|a| a.ip().to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            resolved.insert(task.host.clone(), ips);
+        }
+    }
 }
 
 impl LiveIo {
@@ -63,20 +87,7 @@ impl LiveIo {
             id: None,
         };
         let apps = self.marathon.list_apps(&query)?;
-        for task in apps.iter().flat_map(|a| a.tasks.iter()) {
-            if !self.resolved.contains_key(&task.host) {
-                let ips = (task.host.as_str(), 0)
-                    .to_socket_addrs()
-                    .map(|addrs| {
-                        addrs
-                            .filter(|a| a.is_ipv4())
-                            .map(|a| a.ip().to_string())
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                self.resolved.insert(task.host.clone(), ips);
-            }
-        }
+        resolve_hosts(apps.iter().flat_map(|a| &a.tasks), &mut self.resolved);
         let snapshot = Snapshot {
             apps,
             host_ips: self.resolved.clone(),
