@@ -20,7 +20,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{exports, sandbox_token};
+use super::{env_vars, sandbox_token};
 use crate::cli::exit::{CliError, ExitCode};
 use crate::cli::output_args::OutputArgs;
 use crate::output::{Table, Ui};
@@ -228,7 +228,7 @@ pub(super) fn run(ui: &mut Ui, haproxy: &Path, args: &DemoArgs) -> anyhow::Resul
             under_load: true,
         },
     ];
-    let env = exports(&sim.dcos_url(), &token, std::slice::from_ref(&lb));
+    let env = env_vars(&sim.dcos_url(), &token, std::slice::from_ref(&lb));
     let home = tempfile::tempdir().context("a HOME for the demo's commands")?;
     let exe = crate::env::current_exe().context("finding dcos-lb")?;
     let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
@@ -313,17 +313,13 @@ pub(super) fn run(ui: &mut Ui, haproxy: &Path, args: &DemoArgs) -> anyhow::Resul
 }
 
 /// `dcos-lb ARGS` pointed at the sandbox: its exports, a private HOME.
-fn command(exe: &Path, args: &[String], exports: &str, home: &Path) -> Command {
+fn command(exe: &Path, args: &[String], env: &[(&str, String)], home: &Path) -> Command {
     let mut cmd = Command::new(exe);
     cmd.args(args)
         .env("HOME", home)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(Stdio::null());
-    for line in exports.lines() {
-        if let Some((key, value)) = line.trim_start_matches("export ").split_once('=') {
-            cmd.env(key, value);
-        }
-    }
     cmd
 }
 

@@ -185,11 +185,24 @@ pub(super) fn sandbox_token() -> String {
 
 /// The `export` lines that point `dcos lb` at the sandbox.
 pub(super) fn exports(dcos_url: &str, token: &str, lbs: &[LbStandin]) -> String {
+    env_vars(dcos_url, token, lbs)
+        .iter()
+        .map(|(key, value)| format!("export {key}={value}\n"))
+        .collect()
+}
+
+/// The variables that point `dcos lb` at the sandbox.
+pub(super) fn env_vars(
+    dcos_url: &str,
+    token: &str,
+    lbs: &[LbStandin],
+) -> [(&'static str, String); 3] {
     let lb_urls: Vec<String> = lbs.iter().map(LbStandin::url).collect();
-    format!(
-        "export DCOS_URL={dcos_url}\nexport DCOS_ACS_TOKEN={token}\nexport DCOS_LB_MARATHON_LB_URL={}\n",
-        lb_urls.join(",")
-    )
+    [
+        ("DCOS_URL", dcos_url.to_string()),
+        ("DCOS_ACS_TOKEN", token.to_string()),
+        ("DCOS_LB_MARATHON_LB_URL", lb_urls.join(",")),
+    ]
 }
 
 /// What a person reads once the sandbox is ready.
