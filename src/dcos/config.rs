@@ -215,18 +215,13 @@ pub fn dcos_dir(env: &Env) -> Result<PathBuf, ConfigError> {
 /// Finds the current cluster as the Go dcos CLI does (`manager.go Current`):
 /// `DCOS_CLUSTER` by id or name, else the only cluster, else the attached one.
 pub fn current_cluster(env: &Env) -> Result<ClusterConfig, ConfigError> {
-    let clusters_dir = dcos_dir(env)?.join("clusters");
-    let mut clusters = Vec::new();
-    if let Ok(entries) = fs_err::read_dir(&clusters_dir) {
-        for entry in entries.flatten() {
-            let dir = entry.path();
+    let clusters: Vec<(PathBuf, PathBuf)> = cluster_dirs(&dcos_dir(env)?.join("clusters"))
+        .into_iter()
+        .map(|dir| {
             let file = dir.join("dcos.toml");
-            if dir.is_dir() && file.is_file() {
-                clusters.push((dir, file));
-            }
-        }
-    }
-    clusters.sort();
+            (dir, file)
+        })
+        .collect();
     let load = |(dir, file): &(PathBuf, PathBuf)| -> Result<ClusterConfig, ConfigError> {
         let toml = read_dcos_toml(file)?;
         Ok(ClusterConfig {
@@ -275,7 +270,22 @@ pub fn current_cluster(env: &Env) -> Result<ClusterConfig, ConfigError> {
     }
 }
 
-fn read_dcos_toml(path: &Path) -> Result<DcosToml, ConfigError> {
+/// The cluster folders under `clusters_dir` (each with a `dcos.toml`),
+/// sorted.
+pub fn cluster_dirs(clusters_dir: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = fs_err::read_dir(clusters_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|dir| dir.is_dir() && dir.join("dcos.toml").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// A cluster folder's `dcos.toml`.
+pub fn read_dcos_toml(path: &Path) -> Result<DcosToml, ConfigError> {
     let read_error = |detail: String| ConfigError::ReadConfig {
         path: path.to_path_buf(),
         detail,

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::exit::{CliError, ExitCode};
-use crate::dcos::config::dcos_dir;
+use crate::dcos::config::{cluster_dirs, dcos_dir, read_dcos_toml};
 use crate::env::Env;
 
 /// The entry while the sandbox runs; removed on drop.
@@ -127,21 +127,6 @@ fn write_private(file: &Path, text: &str) -> std::io::Result<()> {
     f.write_all(text.as_bytes())
 }
 
-/// The cluster folders (those with a `dcos.toml`).
-fn cluster_dirs(root: &Path) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = fs_err::read_dir(root)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|d| d.join("dcos.toml").is_file())
-        .collect();
-    dirs.sort();
-    dirs
-}
-
 fn cluster_name(dir: &Path) -> Option<String> {
-    let text = fs_err::read_to_string(dir.join("dcos.toml")).ok()?;
-    let doc: toml::Table = toml::from_str(&text).ok()?;
-    doc.get("cluster")?.get("name")?.as_str().map(str::to_owned)
+    read_dcos_toml(&dir.join("dcos.toml")).ok()?.cluster.name
 }
