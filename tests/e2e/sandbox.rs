@@ -39,6 +39,19 @@ impl Drop for Sandbox {
     }
 }
 
+/// `dcos-lb ARGS` as a user runs the sandbox: only HOME, a PATH with
+/// haproxy, NO_COLOR; no stdin.
+fn dcos_lb(home: &TestHome, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dcos-lb"));
+    cmd.args(args)
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", haproxy_path())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    cmd
+}
+
 /// A PATH with haproxy and the base system.
 fn haproxy_path() -> String {
     format!(
@@ -55,15 +68,9 @@ impl Sandbox {
     /// `dcos-lb sandbox --ready-file HOME/sandbox.env ARGS`.
     fn start_with(home: &TestHome, args: &[&str]) -> Self {
         let ready = home.path().join("sandbox.env");
-        let child = Command::new(env!("CARGO_BIN_EXE_dcos-lb"))
-            .args(["sandbox", "--ready-file"])
+        let child = dcos_lb(home, &["sandbox", "--ready-file"])
             .arg(&ready)
             .args(args)
-            .env_clear()
-            .env("HOME", home.path())
-            .env("PATH", haproxy_path())
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -350,6 +357,16 @@ fn descendants(pid: u32) -> Vec<(String, String)> {
     found
 }
 
+/// Reads a pipe to its end on a thread of its own, so that a full pipe
+/// never blocks the child.
+fn read_all(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        pipe.read_to_string(&mut text).ok();
+        text
+    })
+}
+
 /// The demo's own bound: its bad release waits out a 30 s `--max-wait`
 /// twice over at most (grace, then replaced tasks), and each other step
 /// is a deploy of three tasks that start in well under a second; this
@@ -360,32 +377,14 @@ const DEMO_WITHIN: Duration = Duration::from_secs(600);
 #[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn the_demo_runs_every_step_under_load_with_no_failed_request_and_leaves_nothing() {
     let home = TestHome::new();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dcos-lb"))
-        .args(["sandbox", "demo", "--port", "10741", "--json"])
-        .env_clear()
-        .env("HOME", home.path())
-        .env("PATH", haproxy_path())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
+    let mut child = dcos_lb(&home, &["sandbox", "demo", "--port", "10741", "--json"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("start dcos-lb sandbox demo");
     let pid = child.id();
-    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
-    let read = |pipe: Option<std::process::ChildStdout>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut pipe.expect("piped"), &mut text).ok();
-            text
-        })
-    };
-    let stdout = read(stdout);
-    let stderr = std::thread::spawn(move || {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut stderr.expect("piped"), &mut text).ok();
-        text
-    });
+    let stdout = read_all(child.stdout.take().expect("piped"));
+    let stderr = read_all(child.stderr.take().expect("piped"));
     let started = Instant::now();
     let mut seen = BTreeMap::new();
     let code = loop {
@@ -572,13 +571,7 @@ fn own_commands_a_kept_state_dir_and_a_dcos_cluster_entry() {
 fn ctrl_c_during_the_demo_stops_it_cleanly() {
     use std::io::BufRead as _;
     let home = TestHome::new();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dcos-lb"))
-        .args(["sandbox", "demo", "--port", "10743"])
-        .env_clear()
-        .env("HOME", home.path())
-        .env("PATH", haproxy_path())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
+    let mut child = dcos_lb(&home, &["sandbox", "demo", "--port", "10743"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
