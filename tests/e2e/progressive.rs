@@ -36,6 +36,19 @@ fn http_app(h: &Harness, version: &str, env: serde_json::Value) -> std::path::Pa
     path
 }
 
+/// One LB and the group at rest on v1, 4 instances in HTTP mode: where
+/// every plan here starts.
+fn running_v1() -> Harness {
+    let h = Harness::new(1);
+    let v1 = http_app(&h, "v1", json!({}));
+    assert_eq!(
+        h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0,
+        0,
+        "deploy v1"
+    );
+    h
+}
+
 fn plan_args<'a>(app: &'a str, steps: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec!["split", app, "--steps", steps];
     args.extend(FAST);
@@ -46,9 +59,7 @@ fn plan_args<'a>(app: &'a str, steps: &'a str, extra: &[&'a str]) -> Vec<&'a str
 #[test]
 #[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn a_good_canary_walks_its_steps_to_promotion_with_no_failed_request() {
-    let h = Harness::new(1);
-    let v1 = http_app(&h, "v1", json!({}));
-    assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
+    let h = running_v1();
     let v2 = http_app(&h, "v2", json!({}));
     let dry = h.output(&[
         "split",
@@ -96,9 +107,7 @@ fn a_good_canary_walks_its_steps_to_promotion_with_no_failed_request() {
 #[test]
 #[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn a_canary_that_answers_500s_is_rolled_back_at_its_first_step() {
-    let h = Harness::new(1);
-    let v1 = http_app(&h, "v1", json!({}));
-    assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
+    let h = running_v1();
     let load = h.load();
     let bad = http_app(&h, "v2", json!({"SANDBOX_FAIL_PERCENT": "30"}));
     let (code, stderr) = h.run(&plan_args(bad.to_str().unwrap(), "1,2", &[]), LIMIT);
@@ -125,9 +134,7 @@ fn a_canary_that_answers_500s_is_rolled_back_at_its_first_step() {
 #[test]
 #[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn a_canary_that_is_only_slow_is_caught_by_the_latency_rule() {
-    let h = Harness::new(1);
-    let v1 = http_app(&h, "v1", json!({}));
-    assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
+    let h = running_v1();
     let load = h.load();
     let slow = http_app(&h, "v2", json!({"SANDBOX_LATENCY_MS": "150"}));
     let (code, stderr) = h.run(
@@ -145,9 +152,7 @@ fn a_canary_that_is_only_slow_is_caught_by_the_latency_rule() {
 #[test]
 #[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn a_step_with_too_little_traffic_is_inconclusive_not_passed() {
-    let h = Harness::new(1);
-    let v1 = http_app(&h, "v1", json!({}));
-    assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
+    let h = running_v1();
     let v2 = http_app(&h, "v2", json!({}));
     let (code, stderr) = h.run(
         &plan_args(v2.to_str().unwrap(), "1,2", &["--max-inconclusive", "2s"]),
@@ -193,9 +198,7 @@ fn a_step_with_too_little_traffic_is_inconclusive_not_passed() {
 #[test]
 #[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn ctrl_c_in_a_pause_then_resume_from_a_clean_home_continues_at_that_step() {
-    let h = Harness::new(1);
-    let v1 = http_app(&h, "v1", json!({}));
-    assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
+    let h = running_v1();
     let load = h.load();
     let v2 = http_app(&h, "v2", json!({}));
     let v2 = v2.to_str().unwrap();
@@ -245,9 +248,7 @@ fn ctrl_c_in_a_pause_then_resume_from_a_clean_home_continues_at_that_step() {
 #[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn an_analysis_hook_gets_group_step_and_both_apps_and_its_failure_rolls_back() {
     use std::os::unix::fs::PermissionsExt as _;
-    let h = Harness::new(1);
-    let v1 = http_app(&h, "v1", json!({}));
-    assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
+    let h = running_v1();
     let load = h.load();
     let log = h.home().join("hook.log");
     let hook = h.home().join("hook.sh");
@@ -292,9 +293,7 @@ fn an_analysis_hook_gets_group_step_and_both_apps_and_its_failure_rolls_back() {
 #[test]
 #[cfg_attr(missing_haproxy, ignore = "needs haproxy: apt-get install -y haproxy")]
 fn a_manual_gate_holds_the_split_until_promote() {
-    let h = Harness::new(1);
-    let v1 = http_app(&h, "v1", json!({}));
-    assert_eq!(h.run(&["deploy", v1.to_str().unwrap()], LIMIT).0, 0);
+    let h = running_v1();
     let load = h.load();
     let v2 = http_app(&h, "v2", json!({}));
     let mut args = vec!["split", v2.to_str().unwrap(), "--steps", "1", "--pause"];
